@@ -1,0 +1,47 @@
+# Entry points. `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run serve test lint bench screenshots clean
+
+help:
+	@echo "make run    set up (venv, install, migrate, seed, local admin) and serve http://$(HOST):$(PORT)/"
+	@echo "make test   set up and run ruff, the migration check and the test suite"
+	@echo "make bench  time the timeline and record pages on 100,000 synthetic events"
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet '.[test]'
+	rm -rf build *.egg-info
+	touch $@
+
+install: $(VENV)/.installed
+
+run: export DEBUG ?= 1
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_seed
+	$(MANAGE) ensure_local_admin
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: export SECRET_KEY ?= test-only-not-a-secret
+test: install
+	$(VENV)/bin/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: export SECRET_KEY ?= bench-only-not-a-secret
+bench: install
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,71 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Tests talk plain HTTP to the test client and do not run collectstatic.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def event_factory(db):
+    return factories.EventFactory
+
+
+@pytest.fixture
+def organization_factory(db):
+    return factories.OrganizationFactory
+
+
+@pytest.fixture
+def person_factory(db):
+    return factories.PersonFactory
+
+
+@pytest.fixture
+def role_factory(db):
+    return factories.RoleFactory
+
+
+@pytest.fixture
+def source_factory(db):
+    return factories.SourceFactory
+
+
+@pytest.fixture
+def topic_factory(db):
+    return factories.TopicFactory
+
+
+@pytest.fixture
+def participation_factory(db):
+    return factories.ParticipationFactory
+
+
+@pytest.fixture
+def citation_factory(db):
+    return factories.CitationFactory
+
+
+@pytest.fixture
+def seeded(db):
+    from tracker.seed.loader import load_seed
+
+    return load_seed()
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return django_user_model.objects.create_superuser("editor", "editor@example.org", "pw-editor-1")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -1,0 +1,381 @@
+"""The editors' side of the tracker: every record, its history, and the checks that keep it
+trustworthy (a published event cites a source; dates are only as precise as the sources)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+
+from tracker.forms import PartialDateField, PartialDateModelForm
+from tracker.models import (
+    Citation,
+    Event,
+    EventRelation,
+    EventType,
+    Organization,
+    Participation,
+    Person,
+    Role,
+    Source,
+    Topic,
+)
+
+admin.site.site_header = "AI Policy Tracker: editors"
+admin.site.site_title = "AI Policy Tracker"
+admin.site.index_title = "Records"
+
+NO_SOURCE_MESSAGE = (
+    "A published event must cite at least one source. Add one under Sources, "
+    "or untick Published to keep the event as a draft."
+)
+
+
+class TrackerAdmin(SimpleHistoryAdmin):
+    """What every record's admin shares: history with restore, paging, stable slugs."""
+
+    list_per_page = 50
+    show_full_result_count = False
+    # Django 6 assumes https for a URL typed without a scheme; do so already.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    save_on_top = True
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A slug is the URL key: filled in from the name for a new record, never rewritten.
+        return self.prepopulated_fields if obj is None else {}
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly + (("slug",) if obj is not None and hasattr(obj, "slug") else ())
+
+
+# Events -------------------------------------------------------------------------------------
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["organization", "person", "source"]
+    fields = ["organization", "person", "role", "title", "order", "source"]
+    verbose_name = "participant"
+    verbose_name_plural = "participants: an organization, a person, or a person on behalf of one"
+
+
+class CitationFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if not self.instance.published:
+            return
+        cited = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and form.cleaned_data.get("source")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        if not cited:
+            raise ValidationError(NO_SOURCE_MESSAGE, code="no_source")
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    formset = CitationFormSet
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "quote", "note"]
+    verbose_name = "source"
+    verbose_name_plural = "sources (a published event cites at least one)"
+
+
+class RelationOutInline(admin.TabularInline):
+    model = EventRelation
+    fk_name = "from_event"
+    extra = 0
+    autocomplete_fields = ["to_event", "source"]
+    fields = ["kind", "to_event", "note", "source"]
+    verbose_name = "relation: this event …"
+    verbose_name_plural = "relations: this event … another event"
+
+
+class RelationInInline(admin.TabularInline):
+    model = EventRelation
+    fk_name = "to_event"
+    extra = 0
+    autocomplete_fields = ["from_event", "source"]
+    fields = ["from_event", "kind", "note", "source"]
+    verbose_name = "relation: … this event"
+    verbose_name_plural = "relations: another event … this event"
+
+
+class EventAdminForm(PartialDateModelForm):
+    partial_dates = ("start", "end")
+    start = PartialDateField(label="Starts")
+    end = PartialDateField(label="Ends", required=False)
+
+    class Meta:
+        model = Event
+        exclude = ["start_date", "start_precision", "end_date", "end_precision"]
+
+
+@admin.register(Event)
+class EventAdmin(TrackerAdmin):
+    form = EventAdminForm
+    list_display = [
+        "title",
+        "when",
+        "event_type",
+        "status",
+        "published",
+        "source_count",
+        "updated_at",
+    ]
+    list_display_links = ["title"]
+    list_filter = ["published", "status", "event_type", "start_precision", "topics", "country"]
+    list_select_related = ["event_type"]
+    search_fields = ["title", "slug", "summary"]
+    date_hierarchy = "start_date"
+    ordering = ["-start_date", "-pk"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["event_type", "topics", "parent"]
+    readonly_fields = ["countries_involved", "created_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+    inlines = [ParticipationInline, CitationInline, RelationOutInline, RelationInInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "event_type", "status", "published"]}),
+        ("When", {"fields": [("start", "end")]}),
+        (
+            "Where",
+            {
+                "fields": [
+                    "venue",
+                    ("city", "country"),
+                    "attendance_mode",
+                    "extra_countries",
+                    "countries_involved",
+                ]
+            },
+        ),
+        ("What", {"fields": ["summary", "description", "topics", "parent"]}),
+        ("Record", {"fields": ["wikidata_id", ("created_at", "updated_at")]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(source_total=Count("citations"))
+
+    @admin.display(description="when", ordering="start_date")
+    def when(self, obj):
+        return obj.date_display
+
+    @admin.display(description="sources", ordering="source_total")
+    def source_count(self, obj):
+        return obj.source_total
+
+    @admin.display(description="countries involved")
+    def countries_involved(self, obj):
+        if obj.pk is None:
+            return "Worked out on save: the venue, the participants' countries and those above."
+        names = sorted(link.country.name for link in obj.country_links.all())
+        return ", ".join(names) or "None yet"
+
+    @admin.action(description="Publish the selected events")
+    def publish(self, request, queryset):
+        publishable = set(queryset.publishable().values_list("pk", flat=True))
+        published, refused = 0, []
+        for event in queryset.filter(published=False):
+            if event.pk in publishable:
+                event.published = True
+                event._change_reason = "Published from the list"
+                event.save(update_fields=["published", "updated_at"])
+                published += 1
+            else:
+                refused.append(event.title)
+        if published:
+            self.message_user(request, f"Published {published} event(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                "Not published, as they cite no source: "
+                + "; ".join(Truncator(title).chars(80) for title in refused)
+                + ". Add a source to each, then publish again.",
+                messages.ERROR,
+            )
+
+    @admin.action(description="Unpublish the selected events (back to drafts)")
+    def unpublish(self, request, queryset):
+        count = 0
+        for event in queryset.filter(published=True):
+            event.published = False
+            event._change_reason = "Unpublished from the list"
+            event.save(update_fields=["published", "updated_at"])
+            count += 1
+        self.message_user(request, f"Unpublished {count} event(s).", messages.SUCCESS)
+
+
+# Organizations and people -------------------------------------------------------------------
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TrackerAdmin):
+    list_display = ["name", "acronym", "kind", "country", "parent", "event_count"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "acronym", "other_names", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["created_at", "updated_at"]
+    fields = [
+        "name",
+        "slug",
+        "acronym",
+        "kind",
+        "country",
+        "parent",
+        "other_names",
+        "website",
+        "description",
+        "wikidata_id",
+        ("created_at", "updated_at"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            event_total=Count("participations__event", distinct=True)
+        )
+
+    @admin.display(description="events", ordering="event_total")
+    def event_count(self, obj):
+        return obj.event_total
+
+
+class RoleForm(PartialDateModelForm):
+    partial_dates = ("start", "end")
+    start = PartialDateField(label="From", required=False)
+    end = PartialDateField(label="Until", required=False)
+
+    class Meta:
+        model = Role
+        exclude = ["start_date", "start_precision", "end_date", "end_precision"]
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    form = RoleForm
+    extra = 0
+    autocomplete_fields = ["organization", "source"]
+    fields = ["title", "organization", "start", "end", "ended", "source"]
+    verbose_name = "post held"
+    verbose_name_plural = "posts held over time"
+
+
+@admin.register(Person)
+class PersonAdmin(TrackerAdmin):
+    list_display = ["name", "native_name", "country", "role_count", "event_count"]
+    list_filter = ["country"]
+    search_fields = ["name", "native_name", "other_names", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [RoleInline]
+    fields = [
+        "name",
+        "slug",
+        "native_name",
+        "other_names",
+        "country",
+        "bio",
+        "wikidata_id",
+        ("created_at", "updated_at"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            role_total=Count("roles", distinct=True),
+            event_total=Count("participations__event", distinct=True),
+        )
+
+    @admin.display(description="posts", ordering="role_total")
+    def role_count(self, obj):
+        return obj.role_total
+
+    @admin.display(description="events", ordering="event_total")
+    def event_count(self, obj):
+        return obj.event_total
+
+
+# Sources and vocabularies -------------------------------------------------------------------
+
+
+class SourceForm(PartialDateModelForm):
+    partial_dates = ("published",)
+    published = PartialDateField(label="Published", required=False)
+
+    class Meta:
+        model = Source
+        exclude = ["published_date", "published_precision"]
+
+
+@admin.register(Source)
+class SourceAdmin(TrackerAdmin):
+    form = SourceForm
+    list_display = ["title", "publisher", "published_on", "language", "link", "citation_count"]
+    list_filter = ["language", "publisher"]
+    search_fields = ["title", "publisher", "author", "url"]
+    date_hierarchy = "published_date"
+    readonly_fields = ["created_at", "updated_at"]
+    fields = [
+        "title",
+        "url",
+        "publisher",
+        "author",
+        "published",
+        "language",
+        "note",
+        ("created_at", "updated_at"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    @admin.display(description="published", ordering="published_date")
+    def published_on(self, obj):
+        return str(obj.published) if obj.published else "—"
+
+    @admin.display(description="URL")
+    def link(self, obj):
+        if not obj.url:
+            return "—"
+        return format_html('<a href="{}" rel="noopener noreferrer">open</a>', obj.url)
+
+    @admin.display(description="cited by", ordering="citation_total")
+    def citation_count(self, obj):
+        return obj.citation_total
+
+
+@admin.register(Topic)
+class TopicAdmin(TrackerAdmin):
+    list_display = ["name", "slug", "event_count"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_total=Count("events"))
+
+    @admin.display(description="events", ordering="event_total")
+    def event_count(self, obj):
+        return obj.event_total
+
+
+@admin.register(EventType)
+class EventTypeAdmin(TrackerAdmin):
+    list_display = ["name", "slug", "event_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_total=Count("events"))
+
+    @admin.display(description="events", ordering="event_total")
+    def event_count(self, obj):
+        return obj.event_total

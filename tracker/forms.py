@@ -1,0 +1,66 @@
+"""Form pieces shared by the admin and the public pages."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from tracker.dates import InvalidPartialDate, PartialDate
+
+
+class PartialDateField(forms.CharField):
+    """A date as precise as the sources know it: ``2023``, ``2023-12`` or ``2023-12-09``."""
+
+    default_error_messages = {"invalid": "%(reason)s"}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault(
+            "help_text", "YYYY, YYYY-MM or YYYY-MM-DD: only as precise as the sources are."
+        )
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "size": 12})
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, PartialDate):
+            return value.isoformat()
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except InvalidPartialDate as error:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"reason": str(error)}
+            ) from error
+
+
+class PartialDateModelForm(forms.ModelForm):
+    """A ModelForm that edits each ``<name>_date`` + ``<name>_precision`` pair of its model as
+    one PartialDateField called ``<name>``. List the names in ``partial_dates``."""
+
+    partial_dates = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.partial_dates:
+            if self.instance is not None and name in self.fields:
+                date = getattr(self.instance, f"{name}_date", None)
+                precision = getattr(self.instance, f"{name}_precision", "")
+                if date is not None and precision:
+                    self.initial.setdefault(name, PartialDate.of(date, precision).isoformat())
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.partial_dates:
+            if name in self.fields and name not in self.errors:
+                value = cleaned.get(name)
+                setattr(self.instance, f"{name}_date", value.date if value else None)
+                setattr(self.instance, f"{name}_precision", value.precision if value else "")
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end.first < start.first:
+            self.add_error("end", f"The end ({end}) cannot be before the start ({start}).")
+        return cleaned

@@ -1,0 +1,34 @@
+from tracker.models.events import (
+    AttendanceMode,
+    Citation,
+    Event,
+    EventCountry,
+    EventRelation,
+    EventStatus,
+    Participation,
+    ParticipationRole,
+    RelationKind,
+)
+from tracker.models.organizations import Organization, OrganizationKind
+from tracker.models.people import Person, Role
+from tracker.models.sources import Source
+from tracker.models.vocabulary import EventType, Topic
+
+__all__ = [
+    "AttendanceMode",
+    "Citation",
+    "Event",
+    "EventCountry",
+    "EventRelation",
+    "EventStatus",
+    "EventType",
+    "Organization",
+    "OrganizationKind",
+    "Participation",
+    "ParticipationRole",
+    "Person",
+    "RelationKind",
+    "Role",
+    "Source",
+    "Topic",
+]

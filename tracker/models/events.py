@@ -1,0 +1,462 @@
+"""Events and what hangs off them: participations, citations, relations, countries."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from tracker.dates import format_range
+from tracker.models.fields import (
+    PartialDateRange,
+    partial_date_constraints,
+    precision_field,
+    split_lines,
+    wikidata_field,
+)
+from tracker.models.vocabulary import Topic
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    POSTPONED = "postponed", "Postponed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class AttendanceMode(models.TextChoices):
+    IN_PERSON = "in-person", "In person"
+    VIRTUAL = "virtual", "Virtual"
+    HYBRID = "hybrid", "In person and virtual"
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def drafts(self):
+        return self.filter(published=False)
+
+    def upcoming(self, today=None):
+        """Events not over yet: the last day they may cover is today or later."""
+        today = today or datetime.date.today()
+        return self.filter(last_day__gte=today).exclude(status=EventStatus.CANCELLED)
+
+    def past(self, today=None):
+        today = today or datetime.date.today()
+        return self.filter(last_day__lt=today)
+
+    def overlapping(self, first=None, last=None):
+        """Events whose span meets [first, last]; either end may be open."""
+        qs = self
+        if first is not None:
+            qs = qs.filter(last_day__gte=first)
+        if last is not None:
+            qs = qs.filter(start_date__lte=last)
+        return qs
+
+    def involving(self, countries):
+        """Events that involve any of ``countries`` (ISO 3166-1 alpha-2 codes)."""
+        return self.filter(
+            Exists(EventCountry.objects.filter(event=OuterRef("pk"), country__in=countries))
+        )
+
+    def chronological(self, newest_first=True):
+        if newest_first:
+            return self.order_by("-start_date", "-last_day", "-pk")
+        return self.order_by("start_date", "last_day", "pk")
+
+    def with_participants(self):
+        return self.prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related(
+                    "organization", "person"
+                ).order_by("order", "pk"),
+                to_attr="participant_list",
+            )
+        )
+
+    def with_related(self):
+        """Everything a timeline row shows, in a constant number of queries."""
+        return (
+            self.select_related("event_type")
+            .annotate(source_count=models.Count("citations", distinct=True))
+            .with_participants()
+            .prefetch_related(
+                Prefetch("topics", queryset=Topic.objects.order_by("name"), to_attr="topic_list"),
+                Prefetch(
+                    "country_links",
+                    queryset=EventCountry.objects.order_by("country"),
+                    to_attr="country_list",
+                ),
+            )
+        )
+
+    def publishable(self):
+        """Events that cite at least one source, and so may be published."""
+        return self.filter(Exists(Citation.objects.filter(event=OuterRef("pk"))))
+
+    def refresh_derived(self):
+        """Recompute the countries each event involves and its search document."""
+        events = self.select_related("event_type").prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("organization", "person"),
+            ),
+            "topics",
+            "country_links",
+        )
+        for event in events:
+            event._refresh_derived()
+
+
+class Event(PartialDateRange, models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The URL key. It is kept when the title changes, so links stay valid.",
+    )
+    summary = models.TextField(blank=True, help_text="One or two sentences for the timeline.")
+    description = models.TextField(blank=True)
+    event_type = models.ForeignKey(
+        "tracker.EventType", on_delete=models.PROTECT, related_name="events", verbose_name="type"
+    )
+    status = models.CharField(max_length=10, choices=EventStatus.choices, default=EventStatus.HELD)
+
+    start_date = models.DateField(
+        help_text="For a month- or year-precision date, the first day of the month or year."
+    )
+    start_precision = precision_field(
+        default="day", help_text="How precisely the sources know the start."
+    )
+    end_date = models.DateField(null=True, blank=True, help_text="Only for events over several days.")
+    end_precision = precision_field(blank=True)
+    last_day = models.DateField(
+        editable=False, help_text="The last day the event may cover; kept for date filters."
+    )
+
+    venue = models.CharField(max_length=200, blank=True, help_text="For example the White House.")
+    city = models.CharField(max_length=100, blank=True)
+    country = CountryField(blank=True, help_text="Where it took place.")
+    attendance_mode = models.CharField(
+        max_length=10, choices=AttendanceMode.choices, default=AttendanceMode.IN_PERSON
+    )
+    extra_countries = CountryField(
+        multiple=True,
+        blank=True,
+        verbose_name="also involves",
+        help_text="Countries involved beyond the venue and the participants' own.",
+    )
+
+    topics = models.ManyToManyField("tracker.Topic", blank=True, related_name="events")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_events",
+        verbose_name="part of",
+        help_text="The larger event this one belongs to, for example a summit's session.",
+    )
+    wikidata_id = wikidata_field()
+    published = models.BooleanField(
+        default=False, help_text="Only published events are public. An event must cite a source."
+    )
+    search_document = models.TextField(blank=True, default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["search_document"])
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-last_day", "-pk"]
+        indexes = [
+            models.Index(fields=["published", "start_date"], name="event_published_start"),
+            models.Index(fields=["published", "last_day"], name="event_published_last_day"),
+            models.Index(fields=["event_type", "start_date"], name="event_type_start"),
+            models.Index(fields=["status", "start_date"], name="event_status_start"),
+            # PostgreSQL also has a GIN index on to_tsvector('english', search_document) for
+            # full-text search: see migrations/0002_search_index.py and tracker/search.py.
+        ]
+        constraints = [
+            *partial_date_constraints("event", start_required=True),
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("start_date")), name="event_last_day_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="event_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date_display})"
+
+    def get_absolute_url(self):
+        return reverse("tracker:event", args=[self.slug])
+
+    def clean(self):
+        self.clean_dates()
+
+    def save(self, *args, **kwargs):
+        self.last_day = self.span_last_day()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"start_date", "end_date"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "last_day"}
+        super().save(*args, **kwargs)
+
+    def span_last_day(self):
+        end = self.end or self.start
+        return end.last if end else None
+
+    @property
+    def date_display(self):
+        if not self.start:
+            return ""
+        return format_range(self.start, self.end)
+
+    @property
+    def is_multi_day(self):
+        return self.start is not None and self.span_last_day() != self.start_date
+
+    def is_upcoming(self, today=None):
+        today = today or datetime.date.today()
+        return self.last_day is not None and self.last_day >= today and self.status != "cancelled"
+
+    def involved_country_codes(self):
+        """The countries this event involves, computed from the record (no cache)."""
+        codes = {str(c) for c in self.extra_countries}
+        if self.country:
+            codes.add(str(self.country))
+        for participation in self.participations.all():
+            for party in (participation.organization, participation.person):
+                if party is not None and party.country:
+                    codes.add(str(party.country))
+        return codes
+
+    def _refresh_derived(self):
+        wanted = self.involved_country_codes()
+        have = {link.country.code for link in self.country_links.all()}
+        if wanted - have:
+            EventCountry.objects.bulk_create(
+                [EventCountry(event=self, country=code) for code in sorted(wanted - have)],
+                ignore_conflicts=True,
+            )
+        if have - wanted:
+            self.country_links.filter(country__in=have - wanted).delete()
+        document = self.build_search_document()
+        if document != self.search_document:
+            Event.objects.filter(pk=self.pk).update(search_document=document)
+            self.search_document = document
+
+    def build_search_document(self):
+        parts = [self.title, self.summary, self.description, self.event_type.name]
+        parts += [self.venue, self.city, self.country.name if self.country else ""]
+        for participation in self.participations.all():
+            parts.append(participation.title)
+            for party in (participation.organization, participation.person):
+                if party is None:
+                    continue
+                parts.append(party.name)
+                parts.extend(split_lines(party.other_names))
+                parts.append(getattr(party, "acronym", ""))
+                parts.append(getattr(party, "native_name", ""))
+        parts += [topic.name for topic in self.topics.all()]
+        return "\n".join(part for part in parts if part)
+
+
+class EventCountry(models.Model):
+    """A country an event involves: where it took place, whose people or bodies took part,
+    or one an editor added. Kept in step with the record (see Event._refresh_derived) so that
+    the timeline filters on an indexed column."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="country_links")
+    country = CountryField()
+
+    class Meta:
+        verbose_name_plural = "event countries"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "country"], name="event_country_unique"),
+        ]
+        indexes = [models.Index(fields=["country", "event"], name="event_country_by_country")]
+
+    def __str__(self):
+        return f"{self.event_id}: {self.country.code}"
+
+
+class ParticipationRole(models.TextChoices):
+    HOST = "host", "Host"
+    CO_HOST = "co-host", "Co-host"
+    CO_CHAIR = "co-chair", "Co-chair"
+    DELEGATION_HEAD = "delegation-head", "Head of delegation"
+    PARTICIPANT = "participant", "Participant"
+    ANNOUNCER = "announcer", "Announcer"
+    SIGNATORY = "signatory", "Signatory"
+    SPEAKER = "speaker", "Speaker"
+
+
+class Participation(models.Model):
+    """Who took part in an event, and how: an organization, a person, or a person on behalf
+    of an organization."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    organization = models.ForeignKey(
+        "tracker.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    person = models.ForeignKey(
+        "tracker.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    role = models.CharField(
+        max_length=20, choices=ParticipationRole.choices, default=ParticipationRole.PARTICIPANT
+    )
+    title = models.CharField(
+        "title at the time",
+        max_length=300,
+        blank=True,
+        help_text="The post the person held then, for example National Security Advisor.",
+    )
+    note = models.CharField(max_length=500, blank=True)
+    source = models.ForeignKey(
+        "tracker.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        help_text="The source that names this participant, if not the event's own.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False) | Q(person__isnull=False),
+                name="participation_names_someone",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "event"], name="participation_person_event"),
+            models.Index(fields=["organization", "event"], name="participation_org_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_display} – {self.get_role_display()}"
+
+    def clean(self):
+        if self.organization_id is None and self.person_id is None:
+            raise ValidationError("Name an organization, a person, or both.")
+
+    @property
+    def participant_display(self):
+        if self.person_id and self.organization_id:
+            return f"{self.person.name} ({self.organization.name})"
+        if self.person_id:
+            return self.person.name
+        return self.organization.name if self.organization_id else ""
+
+    @property
+    def country(self):
+        if self.person_id and self.person.country:
+            return self.person.country
+        if self.organization_id and self.organization.country:
+            return self.organization.country
+        return None
+
+
+class Citation(models.Model):
+    """An event cites a source; the note says where sources disagree."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(
+        "tracker.Source", on_delete=models.PROTECT, related_name="citations"
+    )
+    quote = models.TextField(blank=True, help_text="The words in the source that support the record.")
+    note = models.TextField(
+        blank=True, help_text="Where this source disagrees with others, or what it gets wrong."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "source"], name="citation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} cites {self.source}"
+
+
+class RelationKind(models.TextChoices):
+    """Each kind reads one way from the first event and the other way from the second."""
+
+    FOLLOWS_FROM = "follows-from", "follows from"
+    ANNOUNCES = "announces", "announces"
+    PREPARES = "prepares", "prepares"
+    BUILDS_ON = "builds-on", "builds on"
+    RESPONDS_TO = "responds-to", "responds to"
+
+    @property
+    def inverse_label(self):
+        return INVERSE_LABELS[self.value]
+
+
+INVERSE_LABELS = {
+    RelationKind.FOLLOWS_FROM: "led to",
+    RelationKind.ANNOUNCES: "announced by",
+    RelationKind.PREPARES: "prepared by",
+    RelationKind.BUILDS_ON: "built upon by",
+    RelationKind.RESPONDS_TO: "answered by",
+}
+
+
+class EventRelation(models.Model):
+    """A typed link between two events: "<from_event> <kind> <to_event>"."""
+
+    from_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_out")
+    kind = models.CharField(max_length=20, choices=RelationKind.choices)
+    to_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_in")
+    note = models.CharField(max_length=500, blank=True)
+    source = models.ForeignKey(
+        "tracker.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="relations",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_event", "kind", "to_event"], name="event_relation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_event=F("to_event")), name="event_relation_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_event.title} {self.get_kind_display()} {self.to_event.title}"
+
+    @property
+    def inverse_label(self):
+        return INVERSE_LABELS.get(self.kind, self.kind)
+

@@ -1,0 +1,126 @@
+"""Pieces shared by the models: partial-date constraints, Wikidata IDs, other names."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+from tracker.dates import PartialDate, Precision
+
+wikidata_validator = RegexValidator(
+    r"^Q[1-9][0-9]{0,11}$", "Enter a Wikidata item ID such as Q42 (a Q and its number)."
+)
+
+
+def wikidata_field():
+    return models.CharField(
+        "Wikidata ID",
+        max_length=13,
+        blank=True,
+        validators=[wikidata_validator],
+        help_text="The Wikidata item, for example Q22686 (optional).",
+    )
+
+
+def precision_field(**kwargs):
+    return models.CharField(max_length=5, choices=Precision.choices, **kwargs)
+
+
+def aligned(prefix):
+    """A ``<prefix>_date`` of month or year precision sits on the first of its period."""
+    date, precision = f"{prefix}_date", f"{prefix}_precision"
+    return (
+        Q(**{f"{date}__isnull": True})
+        | Q(**{precision: Precision.DAY})
+        | Q(**{precision: Precision.MONTH, f"{date}__day": 1})
+        | Q(**{precision: Precision.YEAR, f"{date}__day": 1, f"{date}__month": 1})
+    )
+
+
+def partial_date_constraints(model_name, *, start_required):
+    """The database constraints every start/end pair of partial dates obeys."""
+    start_given = Q(start_date__isnull=False) & ~Q(start_precision="")
+    start_missing = Q(start_date__isnull=True) & Q(start_precision="")
+    return [
+        models.CheckConstraint(
+            condition=start_given if start_required else (start_given | start_missing),
+            name=f"{model_name}_start_precision_given",
+        ),
+        models.CheckConstraint(
+            condition=(Q(end_date__isnull=True) & Q(end_precision=""))
+            | (Q(end_date__isnull=False) & ~Q(end_precision="")),
+            name=f"{model_name}_end_precision_given",
+        ),
+        models.CheckConstraint(condition=aligned("start"), name=f"{model_name}_start_aligned"),
+        models.CheckConstraint(condition=aligned("end"), name=f"{model_name}_end_aligned"),
+        models.CheckConstraint(
+            condition=Q(end_date__isnull=True)
+            | Q(start_date__isnull=True)
+            | Q(end_date__gte=F("start_date")),
+            name=f"{model_name}_end_not_before_start",
+        ),
+    ]
+
+
+class PartialDateRange:
+    """Read ``start`` and ``end`` as PartialDates from the four date fields of a model."""
+
+    @property
+    def start(self):
+        if self.start_date is None or not self.start_precision:
+            return None
+        return PartialDate(self.start_date, self.start_precision)
+
+    @start.setter
+    def start(self, value):
+        self.start_date = value.date if value else None
+        self.start_precision = value.precision if value else ""
+
+    @property
+    def end(self):
+        if self.end_date is None or not self.end_precision:
+            return None
+        return PartialDate(self.end_date, self.end_precision)
+
+    @end.setter
+    def end(self, value):
+        self.end_date = value.date if value else None
+        self.end_precision = value.precision if value else ""
+
+    def clean_dates(self):
+        """Form-level messages for what the database constraints also refuse."""
+        from django.core.exceptions import ValidationError
+
+        from tracker.dates import InvalidPartialDate
+
+        errors = {}
+        for prefix in ("start", "end"):
+            date = getattr(self, f"{prefix}_date")
+            precision = getattr(self, f"{prefix}_precision")
+            if date is not None and not precision:
+                errors[f"{prefix}_precision"] = "Say how precise this date is."
+            elif date is None and precision:
+                errors[f"{prefix}_date"] = f"Give the date or clear its precision."
+            elif date is not None:
+                try:
+                    PartialDate(date, precision)
+                except InvalidPartialDate:
+                    unit = "month" if precision == Precision.MONTH else "year"
+                    errors[f"{prefix}_date"] = (
+                        f"A {precision}-precision date is stored as the first day of its {unit}: "
+                        f"enter {PartialDate.of(date, precision).first.isoformat()}."
+                    )
+        if not errors and self.start and self.end and self.end.first < self.start.first:
+            errors["end_date"] = "The end cannot be before the start."
+        if errors:
+            raise ValidationError(errors)
+
+
+def other_names_field():
+    return models.TextField(
+        blank=True,
+        help_text="Other names, one per line: native-script names, former names, acronyms.",
+    )
+
+
+def split_lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -1,0 +1,59 @@
+"""Keep each event's derived data (countries involved, search document) in step with the
+records it is computed from, whichever way they are edited: admin, seed or shell."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from tracker.models import Event, EventType, Organization, Participation, Person, Topic
+
+
+def refresh(event_ids):
+    Event.objects.filter(pk__in=list(event_ids)).refresh_derived()
+
+
+@receiver(post_save, sender=Event)
+def event_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh([instance.pk])
+
+
+@receiver([post_save, post_delete], sender=Participation)
+def participation_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh([instance.event_id])
+
+
+@receiver(m2m_changed, sender=Event.topics.through)
+def topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if reverse:
+        refresh(pk_set or [])
+        if action == "post_clear":
+            refresh(instance.events.values_list("pk", flat=True))
+    else:
+        refresh([instance.pk])
+
+
+@receiver(post_save, sender=Organization)
+@receiver(post_save, sender=Person)
+def party_saved(sender, instance, created, raw=False, **kwargs):
+    if created or raw:
+        return
+    refresh(
+        Participation.objects.filter(**{sender._meta.model_name: instance})
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+
+
+@receiver(post_save, sender=Topic)
+def topic_saved(sender, instance, created, raw=False, **kwargs):
+    if not created and not raw:
+        refresh(instance.events.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=EventType)
+def event_type_saved(sender, instance, created, raw=False, **kwargs):
+    if not created and not raw:
+        refresh(instance.events.values_list("pk", flat=True))
