@@ -112,9 +112,7 @@ def test_last_day_covers_the_whole_period_the_event_may_mean(event_factory):
     december = event_factory(start_date=D(2023, 12, 1), start_precision="month")
     assert december.last_day == D(2023, 12, 31)
     assert december.date_display == "December 2023"
-    visit = event_factory(
-        start_date=D(2023, 4, 24), end_date=D(2023, 4, 29), end_precision="day"
-    )
+    visit = event_factory(start_date=D(2023, 4, 24), end_date=D(2023, 4, 29), end_precision="day")
     assert visit.last_day == D(2023, 4, 29)
     assert visit.date_display == "24–29 April 2023"
     year = event_factory(start_date=D(2025, 1, 1), start_precision="year")
@@ -127,7 +125,11 @@ def test_start_and_end_read_and_write_partial_dates(event_factory):
     event.end = None
     event.save()
     event.refresh_from_db()
-    assert (event.start_date, event.start_precision, event.end_date) == (D(2024, 5, 1), "month", None)
+    assert (event.start_date, event.start_precision, event.end_date) == (
+        D(2024, 5, 1),
+        "month",
+        None,
+    )
     assert event.last_day == D(2024, 5, 31)
 
 
@@ -186,9 +188,7 @@ def test_event_involves_venue_participants_and_added_countries(
     assert countries(event) == {"KR"}
     participation_factory(event=event, organization=organization_factory(country="US"))
     assert countries(event) == {"KR", "US"}
-    participation_factory(
-        event=event, organization=None, person=person_factory(country="GB")
-    )
+    participation_factory(event=event, organization=None, person=person_factory(country="GB"))
     assert countries(event) == {"KR", "US", "GB"}
     event.extra_countries = ["JP"]
     event.save()
@@ -197,7 +197,9 @@ def test_event_involves_venue_participants_and_added_countries(
     assert not Event.objects.involving(["FR"]).exists()
 
 
-def test_countries_follow_edits_to_participants(event_factory, organization_factory, participation_factory):
+def test_countries_follow_edits_to_participants(
+    event_factory, organization_factory, participation_factory
+):
     event = event_factory(country="")
     ministry = organization_factory(country="US")
     participation = participation_factory(event=event, organization=ministry)
@@ -227,7 +229,10 @@ def test_search_document_gathers_participants_and_topics(
 def test_roles_are_current_or_former_truthfully(role_factory):
     today = D(2026, 1, 1)
     president = role_factory(
-        start_date=D(2022, 5, 10), start_precision="day", end_date=D(2025, 4, 4), end_precision="day"
+        start_date=D(2022, 5, 10),
+        start_precision="day",
+        end_date=D(2025, 4, 4),
+        end_precision="day",
     )
     open_ended = role_factory()
     ended_unknown_date = role_factory(ended=True)

@@ -47,9 +47,12 @@ def test_seed_people_organizations_and_roles(seeded):
     assert role.title == "Acting Special Envoy for Critical and Emerging Technology"
     assert role.organization.parent.slug == "department-of-state"
     assert Person.objects.get(slug="yoon-suk-yeol").native_name == "윤석열"
-    assert Organization.objects.filter(
-        slug__in=["jake-sullivan", "ministry-of-foreign-affairs", "department-of-state"]
-    ).count() == 2
+    assert (
+        Organization.objects.filter(
+            slug__in=["jake-sullivan", "ministry-of-foreign-affairs", "department-of-state"]
+        ).count()
+        == 2
+    )
     assert Person.objects.filter(slug="jake-sullivan").exists()
     yoon = Role.objects.get(person__slug="yoon-suk-yeol")
     assert not yoon.is_current(datetime.date(2026, 1, 1))

@@ -1,6 +1,7 @@
 """The editors' side of the tracker: every record, its history, and the checks that keep it
 trustworthy (a published event cites a source; dates are only as precise as the sources)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -35,21 +36,16 @@ NO_SOURCE_MESSAGE = (
 
 
 class TrackerAdmin(SimpleHistoryAdmin):
-    """What every record's admin shares: history with restore, paging, stable slugs."""
+    """What every record's admin shares: history with restore, paging, https URLs.
+
+    Slugs are prepopulated from the name on the add page only: Django's script leaves a saved
+    slug alone, so renaming a record never changes its URL."""
 
     list_per_page = 50
     show_full_result_count = False
     # Django 6 assumes https for a URL typed without a scheme; do so already.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     save_on_top = True
-
-    def get_prepopulated_fields(self, request, obj=None):
-        # A slug is the URL key: filled in from the name for a new record, never rewritten.
-        return self.prepopulated_fields if obj is None else {}
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = tuple(super().get_readonly_fields(request, obj))
-        return readonly + (("slug",) if obj is not None and hasattr(obj, "slug") else ())
 
 
 # Events -------------------------------------------------------------------------------------
@@ -241,8 +237,10 @@ class OrganizationAdmin(TrackerAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            event_total=Count("participations__event", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(event_total=Count("participations__event", distinct=True))
         )
 
     @admin.display(description="events", ordering="event_total")
@@ -290,9 +288,13 @@ class PersonAdmin(TrackerAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            role_total=Count("roles", distinct=True),
-            event_total=Count("participations__event", distinct=True),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                role_total=Count("roles", distinct=True),
+                event_total=Count("participations__event", distinct=True),
+            )
         )
 
     @admin.display(description="posts", ordering="role_total")
@@ -309,6 +311,13 @@ class PersonAdmin(TrackerAdmin):
 
 class SourceForm(PartialDateModelForm):
     partial_dates = ("published",)
+    url = forms.URLField(
+        label="URL",
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        help_text="Leave empty for print sources.",
+    )
     published = PartialDateField(label="Published", required=False)
 
     class Meta:

@@ -6,18 +6,18 @@ from django.core.exceptions import ValidationError
 from tracker.dates import InvalidPartialDate, PartialDate
 
 
-class PartialDateField(forms.CharField):
+class PartialDateField(forms.Field):
     """A date as precise as the sources know it: ``2023``, ``2023-12`` or ``2023-12-09``."""
 
     default_error_messages = {"invalid": "%(reason)s"}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 10)
         kwargs.setdefault(
             "help_text", "YYYY, YYYY-MM or YYYY-MM-DD: only as precise as the sources are."
         )
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "size": 12})
+            "widget",
+            forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "size": 12, "maxlength": 10}),
         )
         super().__init__(**kwargs)
 
@@ -27,9 +27,10 @@ class PartialDateField(forms.CharField):
         return value
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
+        if isinstance(value, PartialDate):
+            return value
         try:
             return PartialDate.parse(value)
         except InvalidPartialDate as error:
@@ -52,6 +53,18 @@ class PartialDateModelForm(forms.ModelForm):
                 precision = getattr(self.instance, f"{name}_precision", "")
                 if date is not None and precision:
                     self.initial.setdefault(name, PartialDate.of(date, precision).isoformat())
+
+    def _update_errors(self, errors):
+        # The model reports date problems on its own fields (start_date, start_precision);
+        # show them on the one form field that edits the pair, unless it already has an error.
+        error_dict = getattr(errors, "error_dict", None)
+        if error_dict is not None:
+            for name in self.partial_dates:
+                for key in (f"{name}_date", f"{name}_precision"):
+                    messages = error_dict.pop(key, [])
+                    if messages and name not in self._errors:
+                        error_dict.setdefault(name, []).extend(messages)
+        super()._update_errors(errors)
 
     def clean(self):
         cleaned = super().clean()

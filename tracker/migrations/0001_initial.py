@@ -4,13 +4,13 @@ import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
 import simple_history.models
-import tracker.models.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import tracker.models.fields
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,572 +19,1875 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='EventType',
+            name="EventType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The name as English-language sources write it.', max_length=200)),
-                ('slug', models.SlugField(help_text='The URL key; keep it stable.', max_length=200, unique=True)),
-                ('native_name', models.CharField(blank=True, help_text='The name in its own script, for example 윤석열.', max_length=200)),
-                ('other_names', models.TextField(blank=True, help_text='Other names, one per line: native-script names, former names, acronyms.')),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2)),
-                ('bio', models.TextField(blank=True, verbose_name='short bio')),
-                ('wikidata_id', models.CharField(blank=True, help_text='The Wikidata item, for example Q22686 (optional).', max_length=13, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]{0,11}$', 'Enter a Wikidata item ID such as Q42 (a Q and its number).')], verbose_name='Wikidata ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The name as English-language sources write it.", max_length=200
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The URL key; keep it stable.", max_length=200, unique=True
+                    ),
+                ),
+                (
+                    "native_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name in its own script, for example 윤석열.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "other_names",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other names, one per line: native-script names, former names, acronyms.",
+                    ),
+                ),
+                ("country", django_countries.fields.CountryField(blank=True, max_length=2)),
+                ("bio", models.TextField(blank=True, verbose_name="short bio")),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The Wikidata item, for example Q22686 (optional).",
+                        max_length=13,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^Q[1-9][0-9]{0,11}$",
+                                "Enter a Wikidata item ID such as Q42 (a Q and its number).",
+                            )
+                        ],
+                        verbose_name="Wikidata ID",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'people',
-                'ordering': ['name'],
+                "verbose_name_plural": "people",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, unique=True)),
-                ('slug', models.SlugField(max_length=150, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('wikidata_id', models.CharField(blank=True, max_length=13, verbose_name='Wikidata ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, unique=True)),
+                ("slug", models.SlugField(max_length=150, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "wikidata_id",
+                    models.CharField(blank=True, max_length=13, verbose_name="Wikidata ID"),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(help_text='The URL key. It is kept when the title changes, so links stay valid.', max_length=200, unique=True)),
-                ('summary', models.TextField(blank=True, help_text='One or two sentences for the timeline.')),
-                ('description', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], default='held', max_length=10)),
-                ('start_date', models.DateField(help_text='For a month- or year-precision date, the first day of the month or year.')),
-                ('start_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', help_text='How precisely the sources know the start.', max_length=5)),
-                ('end_date', models.DateField(blank=True, help_text='Only for events over several days.', null=True)),
-                ('end_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], max_length=5)),
-                ('last_day', models.DateField(editable=False, help_text='The last day the event may cover; kept for date filters.')),
-                ('venue', models.CharField(blank=True, help_text='For example the White House.', max_length=200)),
-                ('city', models.CharField(blank=True, max_length=100)),
-                ('country', django_countries.fields.CountryField(blank=True, help_text='Where it took place.', max_length=2)),
-                ('attendance_mode', models.CharField(choices=[('in-person', 'In person'), ('virtual', 'Virtual'), ('hybrid', 'In person and virtual')], default='in-person', max_length=10)),
-                ('extra_countries', django_countries.fields.CountryField(blank=True, help_text="Countries involved beyond the venue and the participants' own.", max_length=746, multiple=True, verbose_name='also involves')),
-                ('wikidata_id', models.CharField(blank=True, help_text='The Wikidata item, for example Q22686 (optional).', max_length=13, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]{0,11}$', 'Enter a Wikidata item ID such as Q42 (a Q and its number).')], verbose_name='Wikidata ID')),
-                ('published', models.BooleanField(default=False, help_text='Only published events are public. An event must cite a source.')),
-                ('search_document', models.TextField(blank=True, default='', editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, help_text="The larger event this one belongs to, for example a summit's session.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sub_events', to='tracker.event', verbose_name='part of')),
-                ('event_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='tracker.eventtype', verbose_name='type')),
-                ('topics', models.ManyToManyField(blank=True, related_name='events', to='tracker.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The URL key. It is kept when the title changes, so links stay valid.",
+                        max_length=200,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, help_text="One or two sentences for the timeline."
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("held", "Held"),
+                            ("postponed", "Postponed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="held",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(
+                        help_text="For a month- or year-precision date, the first day of the month or year."
+                    ),
+                ),
+                (
+                    "start_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        help_text="How precisely the sources know the start.",
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True, help_text="Only for events over several days.", null=True
+                    ),
+                ),
+                (
+                    "end_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "last_day",
+                    models.DateField(
+                        editable=False,
+                        help_text="The last day the event may cover; kept for date filters.",
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(
+                        blank=True, help_text="For example the White House.", max_length=200
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100)),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, help_text="Where it took place.", max_length=2
+                    ),
+                ),
+                (
+                    "attendance_mode",
+                    models.CharField(
+                        choices=[
+                            ("in-person", "In person"),
+                            ("virtual", "Virtual"),
+                            ("hybrid", "In person and virtual"),
+                        ],
+                        default="in-person",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "extra_countries",
+                    django_countries.fields.CountryField(
+                        blank=True,
+                        help_text="Countries involved beyond the venue and the participants' own.",
+                        max_length=746,
+                        multiple=True,
+                        verbose_name="also involves",
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The Wikidata item, for example Q22686 (optional).",
+                        max_length=13,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^Q[1-9][0-9]{0,11}$",
+                                "Enter a Wikidata item ID such as Q42 (a Q and its number).",
+                            )
+                        ],
+                        verbose_name="Wikidata ID",
+                    ),
+                ),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only published events are public. An event must cite a source.",
+                    ),
+                ),
+                ("search_document", models.TextField(blank=True, default="", editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The larger event this one belongs to, for example a summit's session.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sub_events",
+                        to="tracker.event",
+                        verbose_name="part of",
+                    ),
+                ),
+                (
+                    "event_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="tracker.eventtype",
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(blank=True, related_name="events", to="tracker.topic"),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-last_day', '-pk'],
+                "ordering": ["-start_date", "-last_day", "-pk"],
             },
             bases=(tracker.models.fields.PartialDateRange, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEvent',
+            name="HistoricalEvent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(help_text='The URL key. It is kept when the title changes, so links stay valid.', max_length=200)),
-                ('summary', models.TextField(blank=True, help_text='One or two sentences for the timeline.')),
-                ('description', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], default='held', max_length=10)),
-                ('start_date', models.DateField(help_text='For a month- or year-precision date, the first day of the month or year.')),
-                ('start_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', help_text='How precisely the sources know the start.', max_length=5)),
-                ('end_date', models.DateField(blank=True, help_text='Only for events over several days.', null=True)),
-                ('end_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], max_length=5)),
-                ('last_day', models.DateField(editable=False, help_text='The last day the event may cover; kept for date filters.')),
-                ('venue', models.CharField(blank=True, help_text='For example the White House.', max_length=200)),
-                ('city', models.CharField(blank=True, max_length=100)),
-                ('country', django_countries.fields.CountryField(blank=True, help_text='Where it took place.', max_length=2)),
-                ('attendance_mode', models.CharField(choices=[('in-person', 'In person'), ('virtual', 'Virtual'), ('hybrid', 'In person and virtual')], default='in-person', max_length=10)),
-                ('extra_countries', django_countries.fields.CountryField(blank=True, help_text="Countries involved beyond the venue and the participants' own.", max_length=746, multiple=True, verbose_name='also involves')),
-                ('wikidata_id', models.CharField(blank=True, help_text='The Wikidata item, for example Q22686 (optional).', max_length=13, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]{0,11}$', 'Enter a Wikidata item ID such as Q42 (a Q and its number).')], verbose_name='Wikidata ID')),
-                ('published', models.BooleanField(default=False, help_text='Only published events are public. An event must cite a source.')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('event_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.eventtype', verbose_name='type')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text="The larger event this one belongs to, for example a summit's session.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.event', verbose_name='part of')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The URL key. It is kept when the title changes, so links stay valid.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, help_text="One or two sentences for the timeline."
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("held", "Held"),
+                            ("postponed", "Postponed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="held",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(
+                        help_text="For a month- or year-precision date, the first day of the month or year."
+                    ),
+                ),
+                (
+                    "start_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        help_text="How precisely the sources know the start.",
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True, help_text="Only for events over several days.", null=True
+                    ),
+                ),
+                (
+                    "end_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "last_day",
+                    models.DateField(
+                        editable=False,
+                        help_text="The last day the event may cover; kept for date filters.",
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(
+                        blank=True, help_text="For example the White House.", max_length=200
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100)),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, help_text="Where it took place.", max_length=2
+                    ),
+                ),
+                (
+                    "attendance_mode",
+                    models.CharField(
+                        choices=[
+                            ("in-person", "In person"),
+                            ("virtual", "Virtual"),
+                            ("hybrid", "In person and virtual"),
+                        ],
+                        default="in-person",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "extra_countries",
+                    django_countries.fields.CountryField(
+                        blank=True,
+                        help_text="Countries involved beyond the venue and the participants' own.",
+                        max_length=746,
+                        multiple=True,
+                        verbose_name="also involves",
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The Wikidata item, for example Q22686 (optional).",
+                        max_length=13,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^Q[1-9][0-9]{0,11}$",
+                                "Enter a Wikidata item ID such as Q42 (a Q and its number).",
+                            )
+                        ],
+                        verbose_name="Wikidata ID",
+                    ),
+                ),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only published events are public. An event must cite a source.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "event_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.eventtype",
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The larger event this one belongs to, for example a summit's session.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.event",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical event',
-                'verbose_name_plural': 'historical events',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical event",
+                "verbose_name_plural": "historical events",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEventType',
+            name="HistoricalEventType",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=100)),
-                ('slug', models.SlugField(max_length=100)),
-                ('description', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=100)),
+                ("slug", models.SlugField(max_length=100)),
+                ("description", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical event type',
-                'verbose_name_plural': 'historical event types',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical event type",
+                "verbose_name_plural": "historical event types",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPerson',
+            name="HistoricalPerson",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(help_text='The name as English-language sources write it.', max_length=200)),
-                ('slug', models.SlugField(help_text='The URL key; keep it stable.', max_length=200)),
-                ('native_name', models.CharField(blank=True, help_text='The name in its own script, for example 윤석열.', max_length=200)),
-                ('other_names', models.TextField(blank=True, help_text='Other names, one per line: native-script names, former names, acronyms.')),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2)),
-                ('bio', models.TextField(blank=True, verbose_name='short bio')),
-                ('wikidata_id', models.CharField(blank=True, help_text='The Wikidata item, for example Q22686 (optional).', max_length=13, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]{0,11}$', 'Enter a Wikidata item ID such as Q42 (a Q and its number).')], verbose_name='Wikidata ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The name as English-language sources write it.", max_length=200
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(help_text="The URL key; keep it stable.", max_length=200),
+                ),
+                (
+                    "native_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name in its own script, for example 윤석열.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "other_names",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other names, one per line: native-script names, former names, acronyms.",
+                    ),
+                ),
+                ("country", django_countries.fields.CountryField(blank=True, max_length=2)),
+                ("bio", models.TextField(blank=True, verbose_name="short bio")),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The Wikidata item, for example Q22686 (optional).",
+                        max_length=13,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^Q[1-9][0-9]{0,11}$",
+                                "Enter a Wikidata item ID such as Q42 (a Q and its number).",
+                            )
+                        ],
+                        verbose_name="Wikidata ID",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical person',
-                'verbose_name_plural': 'historical people',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical person",
+                "verbose_name_plural": "historical people",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSource',
+            name="HistoricalSource",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('url', models.URLField(blank=True, help_text='Leave empty for print sources.', max_length=1000, verbose_name='URL')),
-                ('publisher', models.CharField(blank=True, help_text='For example Yonhap or Ministry of Foreign Affairs.', max_length=200)),
-                ('author', models.CharField(blank=True, max_length=200)),
-                ('published_date', models.DateField(blank=True, null=True)),
-                ('published_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5)),
-                ('language', models.CharField(blank=True, default='en', help_text='A language code such as en or ko.', max_length=12)),
-                ('note', models.TextField(blank=True, help_text='What a reader should know about this source, for example a wrong title it uses.')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Leave empty for print sources.",
+                        max_length=1000,
+                        verbose_name="URL",
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example Yonhap or Ministry of Foreign Affairs.",
+                        max_length=200,
+                    ),
+                ),
+                ("author", models.CharField(blank=True, max_length=200)),
+                ("published_date", models.DateField(blank=True, null=True)),
+                (
+                    "published_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        default="en",
+                        help_text="A language code such as en or ko.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="What a reader should know about this source, for example a wrong title it uses.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical source',
-                'verbose_name_plural': 'historical sources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical source",
+                "verbose_name_plural": "historical sources",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTopic',
+            name="HistoricalTopic",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=150)),
-                ('slug', models.SlugField(max_length=150)),
-                ('description', models.TextField(blank=True)),
-                ('wikidata_id', models.CharField(blank=True, max_length=13, verbose_name='Wikidata ID')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=150)),
+                ("slug", models.SlugField(max_length=150)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "wikidata_id",
+                    models.CharField(blank=True, max_length=13, verbose_name="Wikidata ID"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical topic',
-                'verbose_name_plural': 'historical topics',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical topic",
+                "verbose_name_plural": "historical topics",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('slug', models.SlugField(help_text='The URL key; keep it stable.', max_length=200, unique=True)),
-                ('acronym', models.CharField(blank=True, max_length=30)),
-                ('kind', models.CharField(choices=[('ministry', 'Ministry or department'), ('head-of-government-office', 'Head-of-state or government office'), ('agency', 'Agency or office'), ('legislature', 'Legislature'), ('international-organization', 'International organization'), ('multilateral-forum', 'Bilateral or multilateral forum'), ('company', 'Company'), ('research-institute', 'Research institute'), ('civil-society', 'Civil society'), ('other', 'Other')], max_length=30)),
-                ('country', django_countries.fields.CountryField(blank=True, help_text='Leave empty for international and bilateral bodies.', max_length=2)),
-                ('other_names', models.TextField(blank=True, help_text='Other names, one per line: native-script names, former names, acronyms.')),
-                ('website', models.URLField(blank=True, max_length=500)),
-                ('description', models.TextField(blank=True)),
-                ('wikidata_id', models.CharField(blank=True, help_text='The Wikidata item, for example Q22686 (optional).', max_length=13, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]{0,11}$', 'Enter a Wikidata item ID such as Q42 (a Q and its number).')], verbose_name='Wikidata ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, help_text='The organization this one sits in, for example its ministry.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='tracker.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The URL key; keep it stable.", max_length=200, unique=True
+                    ),
+                ),
+                ("acronym", models.CharField(blank=True, max_length=30)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ministry", "Ministry or department"),
+                            ("head-of-government-office", "Head-of-state or government office"),
+                            ("agency", "Agency or office"),
+                            ("legislature", "Legislature"),
+                            ("international-organization", "International organization"),
+                            ("multilateral-forum", "Bilateral or multilateral forum"),
+                            ("company", "Company"),
+                            ("research-institute", "Research institute"),
+                            ("civil-society", "Civil society"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True,
+                        help_text="Leave empty for international and bilateral bodies.",
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "other_names",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other names, one per line: native-script names, former names, acronyms.",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, max_length=500)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The Wikidata item, for example Q22686 (optional).",
+                        max_length=13,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^Q[1-9][0-9]{0,11}$",
+                                "Enter a Wikidata item ID such as Q42 (a Q and its number).",
+                            )
+                        ],
+                        verbose_name="Wikidata ID",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The organization this one sits in, for example its ministry.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="tracker.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOrganization',
+            name="HistoricalOrganization",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('slug', models.SlugField(help_text='The URL key; keep it stable.', max_length=200)),
-                ('acronym', models.CharField(blank=True, max_length=30)),
-                ('kind', models.CharField(choices=[('ministry', 'Ministry or department'), ('head-of-government-office', 'Head-of-state or government office'), ('agency', 'Agency or office'), ('legislature', 'Legislature'), ('international-organization', 'International organization'), ('multilateral-forum', 'Bilateral or multilateral forum'), ('company', 'Company'), ('research-institute', 'Research institute'), ('civil-society', 'Civil society'), ('other', 'Other')], max_length=30)),
-                ('country', django_countries.fields.CountryField(blank=True, help_text='Leave empty for international and bilateral bodies.', max_length=2)),
-                ('other_names', models.TextField(blank=True, help_text='Other names, one per line: native-script names, former names, acronyms.')),
-                ('website', models.URLField(blank=True, max_length=500)),
-                ('description', models.TextField(blank=True)),
-                ('wikidata_id', models.CharField(blank=True, help_text='The Wikidata item, for example Q22686 (optional).', max_length=13, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]{0,11}$', 'Enter a Wikidata item ID such as Q42 (a Q and its number).')], verbose_name='Wikidata ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text='The organization this one sits in, for example its ministry.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.organization')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "slug",
+                    models.SlugField(help_text="The URL key; keep it stable.", max_length=200),
+                ),
+                ("acronym", models.CharField(blank=True, max_length=30)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ministry", "Ministry or department"),
+                            ("head-of-government-office", "Head-of-state or government office"),
+                            ("agency", "Agency or office"),
+                            ("legislature", "Legislature"),
+                            ("international-organization", "International organization"),
+                            ("multilateral-forum", "Bilateral or multilateral forum"),
+                            ("company", "Company"),
+                            ("research-institute", "Research institute"),
+                            ("civil-society", "Civil society"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True,
+                        help_text="Leave empty for international and bilateral bodies.",
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "other_names",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other names, one per line: native-script names, former names, acronyms.",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, max_length=500)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The Wikidata item, for example Q22686 (optional).",
+                        max_length=13,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^Q[1-9][0-9]{0,11}$",
+                                "Enter a Wikidata item ID such as Q42 (a Q and its number).",
+                            )
+                        ],
+                        verbose_name="Wikidata ID",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The organization this one sits in, for example its ministry.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organization',
-                'verbose_name_plural': 'historical organizations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organization",
+                "verbose_name_plural": "historical organizations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('url', models.URLField(blank=True, help_text='Leave empty for print sources.', max_length=1000, verbose_name='URL')),
-                ('publisher', models.CharField(blank=True, help_text='For example Yonhap or Ministry of Foreign Affairs.', max_length=200)),
-                ('author', models.CharField(blank=True, max_length=200)),
-                ('published_date', models.DateField(blank=True, null=True)),
-                ('published_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5)),
-                ('language', models.CharField(blank=True, default='en', help_text='A language code such as en or ko.', max_length=12)),
-                ('note', models.TextField(blank=True, help_text='What a reader should know about this source, for example a wrong title it uses.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Leave empty for print sources.",
+                        max_length=1000,
+                        verbose_name="URL",
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example Yonhap or Ministry of Foreign Affairs.",
+                        max_length=200,
+                    ),
+                ),
+                ("author", models.CharField(blank=True, max_length=200)),
+                ("published_date", models.DateField(blank=True, null=True)),
+                (
+                    "published_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        default="en",
+                        help_text="A language code such as en or ko.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="What a reader should know about this source, for example a wrong title it uses.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-published_date', 'title'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('url',), name='source_unique_url')],
+                "ordering": ["-published_date", "title"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("url", ""), _negated=True),
+                        fields=("url",),
+                        name="source_unique_url",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='The post, for example Minister of Science and ICT.', max_length=300)),
-                ('start_date', models.DateField(blank=True, help_text='Leave empty if not known.', null=True)),
-                ('start_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], max_length=5)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('end_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], max_length=5)),
-                ('ended', models.BooleanField(default=False, help_text='Tick when the post is known to have ended, even if the end date is not known.')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='roles', to='tracker.organization')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='tracker.person')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='roles', to='tracker.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="The post, for example Minister of Science and ICT.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(blank=True, help_text="Leave empty if not known.", null=True),
+                ),
+                (
+                    "start_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        max_length=5,
+                    ),
+                ),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "end_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "ended",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick when the post is known to have ended, even if the end date is not known.",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roles",
+                        to="tracker.organization",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="tracker.person",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roles",
+                        to="tracker.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person', '-start_date'],
+                "ordering": ["person", "-start_date"],
             },
             bases=(tracker.models.fields.PartialDateRange, models.Model),
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('host', 'Host'), ('co-host', 'Co-host'), ('co-chair', 'Co-chair'), ('delegation-head', 'Head of delegation'), ('participant', 'Participant'), ('announcer', 'Announcer'), ('signatory', 'Signatory'), ('speaker', 'Speaker')], default='participant', max_length=20)),
-                ('title', models.CharField(blank=True, help_text='The post the person held then, for example National Security Advisor.', max_length=300, verbose_name='title at the time')),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='tracker.event')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='tracker.organization')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='tracker.person')),
-                ('source', models.ForeignKey(blank=True, help_text="The source that names this participant, if not the event's own.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='tracker.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("host", "Host"),
+                            ("co-host", "Co-host"),
+                            ("co-chair", "Co-chair"),
+                            ("delegation-head", "Head of delegation"),
+                            ("participant", "Participant"),
+                            ("announcer", "Announcer"),
+                            ("signatory", "Signatory"),
+                            ("speaker", "Speaker"),
+                        ],
+                        default="participant",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="The post the person held then, for example National Security Advisor.",
+                        max_length=300,
+                        verbose_name="title at the time",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, help_text="Lower comes first."),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="tracker.event",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="tracker.organization",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="tracker.person",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The source that names this participant, if not the event's own.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="tracker.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalRole',
+            name="HistoricalRole",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(help_text='The post, for example Minister of Science and ICT.', max_length=300)),
-                ('start_date', models.DateField(blank=True, help_text='Leave empty if not known.', null=True)),
-                ('start_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], max_length=5)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('end_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], max_length=5)),
-                ('ended', models.BooleanField(default=False, help_text='Tick when the post is known to have ended, even if the end date is not known.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.organization')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.person')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="The post, for example Minister of Science and ICT.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(blank=True, help_text="Leave empty if not known.", null=True),
+                ),
+                (
+                    "start_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        max_length=5,
+                    ),
+                ),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "end_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "ended",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick when the post is known to have ended, even if the end date is not known.",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.organization",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.person",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical role',
-                'verbose_name_plural': 'historical roles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical role",
+                "verbose_name_plural": "historical roles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalParticipation',
+            name="HistoricalParticipation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('host', 'Host'), ('co-host', 'Co-host'), ('co-chair', 'Co-chair'), ('delegation-head', 'Head of delegation'), ('participant', 'Participant'), ('announcer', 'Announcer'), ('signatory', 'Signatory'), ('speaker', 'Speaker')], default='participant', max_length=20)),
-                ('title', models.CharField(blank=True, help_text='The post the person held then, for example National Security Advisor.', max_length=300, verbose_name='title at the time')),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.event')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.organization')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.person')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, help_text="The source that names this participant, if not the event's own.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("host", "Host"),
+                            ("co-host", "Co-host"),
+                            ("co-chair", "Co-chair"),
+                            ("delegation-head", "Head of delegation"),
+                            ("participant", "Participant"),
+                            ("announcer", "Announcer"),
+                            ("signatory", "Signatory"),
+                            ("speaker", "Speaker"),
+                        ],
+                        default="participant",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="The post the person held then, for example National Security Advisor.",
+                        max_length=300,
+                        verbose_name="title at the time",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, help_text="Lower comes first."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.event",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.organization",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.person",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The source that names this participant, if not the event's own.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical participation',
-                'verbose_name_plural': 'historical participations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical participation",
+                "verbose_name_plural": "historical participations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEventRelation',
+            name="HistoricalEventRelation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('follows-from', 'follows from'), ('announces', 'announces'), ('prepares', 'prepares'), ('builds-on', 'builds on'), ('responds-to', 'responds to')], max_length=20)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('from_event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.event')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.event')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("follows-from", "follows from"),
+                            ("announces", "announces"),
+                            ("prepares", "prepares"),
+                            ("builds-on", "builds on"),
+                            ("responds-to", "responds to"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "from_event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.event",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.event",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical event relation',
-                'verbose_name_plural': 'historical event relations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical event relation",
+                "verbose_name_plural": "historical event relations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCitation',
+            name="HistoricalCitation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('quote', models.TextField(blank=True, help_text='The words in the source that support the record.')),
-                ('note', models.TextField(blank=True, help_text='Where this source disagrees with others, or what it gets wrong.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.event')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "quote",
+                    models.TextField(
+                        blank=True, help_text="The words in the source that support the record."
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Where this source disagrees with others, or what it gets wrong.",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.event",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical citation',
-                'verbose_name_plural': 'historical citations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical citation",
+                "verbose_name_plural": "historical citations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='EventRelation',
+            name="EventRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('follows-from', 'follows from'), ('announces', 'announces'), ('prepares', 'prepares'), ('builds-on', 'builds on'), ('responds-to', 'responds to')], max_length=20)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('from_event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_out', to='tracker.event')),
-                ('to_event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_in', to='tracker.event')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='relations', to='tracker.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("follows-from", "follows from"),
+                            ("announces", "announces"),
+                            ("prepares", "prepares"),
+                            ("builds-on", "builds on"),
+                            ("responds-to", "responds to"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "from_event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_out",
+                        to="tracker.event",
+                    ),
+                ),
+                (
+                    "to_event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_in",
+                        to="tracker.event",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="relations",
+                        to="tracker.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Citation',
+            name="Citation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quote', models.TextField(blank=True, help_text='The words in the source that support the record.')),
-                ('note', models.TextField(blank=True, help_text='Where this source disagrees with others, or what it gets wrong.')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='tracker.event')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='tracker.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "quote",
+                    models.TextField(
+                        blank=True, help_text="The words in the source that support the record."
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Where this source disagrees with others, or what it gets wrong.",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="tracker.event",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citations",
+                        to="tracker.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalEvent_topics',
+            name="HistoricalEvent_topics",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('event', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.event')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='tracker.historicalevent')),
-                ('topic', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.topic')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.event",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="tracker.historicalevent",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalEvent_topics',
+                "verbose_name": "HistoricalEvent_topics",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='EventCountry',
+            name="EventCountry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', django_countries.fields.CountryField(max_length=2)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='country_links', to='tracker.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("country", django_countries.fields.CountryField(max_length=2)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="country_links",
+                        to="tracker.event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'event countries',
-                'indexes': [models.Index(fields=['country', 'event'], name='event_country_by_country')],
-                'constraints': [models.UniqueConstraint(fields=('event', 'country'), name='event_country_unique')],
+                "verbose_name_plural": "event countries",
+                "indexes": [
+                    models.Index(fields=["country", "event"], name="event_country_by_country")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event", "country"), name="event_country_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['country', 'name'], name='organization_country_name'),
+            model_name="organization",
+            index=models.Index(fields=["country", "name"], name="organization_country_name"),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='organization_not_own_parent'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="organization_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start_date__isnull', False), models.Q(('start_precision', ''), _negated=True)), models.Q(('start_date__isnull', True), ('start_precision', '')), _connector='OR'), name='role_start_precision_given'),
+            model_name="role",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("start_date__isnull", False),
+                        models.Q(("start_precision", ""), _negated=True),
+                    ),
+                    models.Q(("start_date__isnull", True), ("start_precision", "")),
+                    _connector="OR",
+                ),
+                name="role_start_precision_given",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end_date__isnull', True), ('end_precision', '')), models.Q(('end_date__isnull', False), models.Q(('end_precision', ''), _negated=True)), _connector='OR'), name='role_end_precision_given'),
+            model_name="role",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("end_date__isnull", True), ("end_precision", "")),
+                    models.Q(
+                        ("end_date__isnull", False), models.Q(("end_precision", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="role_end_precision_given",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.CheckConstraint(condition=models.Q(('start_date__isnull', True), ('start_precision', 'day'), models.Q(('start_date__day', 1), ('start_precision', 'month')), models.Q(('start_date__day', 1), ('start_date__month', 1), ('start_precision', 'year')), _connector='OR'), name='role_start_aligned'),
+            model_name="role",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_date__isnull", True),
+                    ("start_precision", "day"),
+                    models.Q(("start_date__day", 1), ("start_precision", "month")),
+                    models.Q(
+                        ("start_date__day", 1),
+                        ("start_date__month", 1),
+                        ("start_precision", "year"),
+                    ),
+                    _connector="OR",
+                ),
+                name="role_start_aligned",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_precision', 'day'), models.Q(('end_date__day', 1), ('end_precision', 'month')), models.Q(('end_date__day', 1), ('end_date__month', 1), ('end_precision', 'year')), _connector='OR'), name='role_end_aligned'),
+            model_name="role",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_precision", "day"),
+                    models.Q(("end_date__day", 1), ("end_precision", "month")),
+                    models.Q(
+                        ("end_date__day", 1), ("end_date__month", 1), ("end_precision", "year")
+                    ),
+                    _connector="OR",
+                ),
+                name="role_end_aligned",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='role_end_not_before_start'),
+            model_name="role",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="role_end_not_before_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='participation',
-            index=models.Index(fields=['person', 'event'], name='participation_person_event'),
+            model_name="participation",
+            index=models.Index(fields=["person", "event"], name="participation_person_event"),
         ),
         migrations.AddIndex(
-            model_name='participation',
-            index=models.Index(fields=['organization', 'event'], name='participation_org_event'),
+            model_name="participation",
+            index=models.Index(fields=["organization", "event"], name="participation_org_event"),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(('organization__isnull', False), ('person__isnull', False), _connector='OR'), name='participation_names_someone'),
+            model_name="participation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("organization__isnull", False), ("person__isnull", False), _connector="OR"
+                ),
+                name="participation_names_someone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventrelation',
-            constraint=models.UniqueConstraint(fields=('from_event', 'kind', 'to_event'), name='event_relation_unique'),
+            model_name="eventrelation",
+            constraint=models.UniqueConstraint(
+                fields=("from_event", "kind", "to_event"), name="event_relation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventrelation',
-            constraint=models.CheckConstraint(condition=models.Q(('from_event', models.F('to_event')), _negated=True), name='event_relation_not_self'),
+            model_name="eventrelation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_event", models.F("to_event")), _negated=True),
+                name="event_relation_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.UniqueConstraint(fields=('event', 'source'), name='citation_unique'),
+            model_name="citation",
+            constraint=models.UniqueConstraint(fields=("event", "source"), name="citation_unique"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['published', 'start_date'], name='event_published_start'),
+            model_name="event",
+            index=models.Index(fields=["published", "start_date"], name="event_published_start"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['published', 'last_day'], name='event_published_last_day'),
+            model_name="event",
+            index=models.Index(fields=["published", "last_day"], name="event_published_last_day"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['event_type', 'start_date'], name='event_type_start'),
+            model_name="event",
+            index=models.Index(fields=["event_type", "start_date"], name="event_type_start"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['status', 'start_date'], name='event_status_start'),
+            model_name="event",
+            index=models.Index(fields=["status", "start_date"], name="event_status_start"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('start_date__isnull', False), models.Q(('start_precision', ''), _negated=True)), name='event_start_precision_given'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_date__isnull", False), models.Q(("start_precision", ""), _negated=True)
+                ),
+                name="event_start_precision_given",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end_date__isnull', True), ('end_precision', '')), models.Q(('end_date__isnull', False), models.Q(('end_precision', ''), _negated=True)), _connector='OR'), name='event_end_precision_given'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("end_date__isnull", True), ("end_precision", "")),
+                    models.Q(
+                        ("end_date__isnull", False), models.Q(("end_precision", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="event_end_precision_given",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('start_date__isnull', True), ('start_precision', 'day'), models.Q(('start_date__day', 1), ('start_precision', 'month')), models.Q(('start_date__day', 1), ('start_date__month', 1), ('start_precision', 'year')), _connector='OR'), name='event_start_aligned'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_date__isnull", True),
+                    ("start_precision", "day"),
+                    models.Q(("start_date__day", 1), ("start_precision", "month")),
+                    models.Q(
+                        ("start_date__day", 1),
+                        ("start_date__month", 1),
+                        ("start_precision", "year"),
+                    ),
+                    _connector="OR",
+                ),
+                name="event_start_aligned",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_precision', 'day'), models.Q(('end_date__day', 1), ('end_precision', 'month')), models.Q(('end_date__day', 1), ('end_date__month', 1), ('end_precision', 'year')), _connector='OR'), name='event_end_aligned'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_precision", "day"),
+                    models.Q(("end_date__day", 1), ("end_precision", "month")),
+                    models.Q(
+                        ("end_date__day", 1), ("end_date__month", 1), ("end_precision", "year")
+                    ),
+                    _connector="OR",
+                ),
+                name="event_end_aligned",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='event_end_not_before_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="event_end_not_before_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('last_day__gte', models.F('start_date'))), name='event_last_day_after_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("last_day__gte", models.F("start_date"))),
+                name="event_last_day_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='event_not_own_parent'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="event_not_own_parent",
+            ),
         ),
     ]

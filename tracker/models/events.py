@@ -73,9 +73,9 @@ class EventQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related(
-                    "organization", "person"
-                ).order_by("order", "pk"),
+                queryset=Participation.objects.select_related("organization", "person").order_by(
+                    "order", "pk"
+                ),
                 to_attr="participant_list",
             )
         )
@@ -134,7 +134,9 @@ class Event(PartialDateRange, models.Model):
     start_precision = precision_field(
         default="day", help_text="How precisely the sources know the start."
     )
-    end_date = models.DateField(null=True, blank=True, help_text="Only for events over several days.")
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Only for events over several days."
+    )
     end_precision = precision_field(blank=True)
     last_day = models.DateField(
         editable=False, help_text="The last day the event may cover; kept for date filters."
@@ -189,19 +191,11 @@ class Event(PartialDateRange, models.Model):
             models.CheckConstraint(
                 condition=Q(last_day__gte=F("start_date")), name="event_last_day_after_start"
             ),
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="event_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="event_not_own_parent"),
         ]
 
     def __str__(self):
         return f"{self.title} ({self.date_display})"
-
-    def get_absolute_url(self):
-        return reverse("tracker:event", args=[self.slug])
-
-    def clean(self):
-        self.clean_dates()
 
     def save(self, *args, **kwargs):
         self.last_day = self.span_last_day()
@@ -209,6 +203,12 @@ class Event(PartialDateRange, models.Model):
         if update_fields is not None and {"start_date", "end_date"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "last_day"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("tracker:event", args=[self.slug])
+
+    def clean(self):
+        self.clean_dates()
 
     def span_last_day(self):
         end = self.end or self.start
@@ -382,10 +382,10 @@ class Citation(models.Model):
     """An event cites a source; the note says where sources disagree."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey(
-        "tracker.Source", on_delete=models.PROTECT, related_name="citations"
+    source = models.ForeignKey("tracker.Source", on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(
+        blank=True, help_text="The words in the source that support the record."
     )
-    quote = models.TextField(blank=True, help_text="The words in the source that support the record.")
     note = models.TextField(
         blank=True, help_text="Where this source disagrees with others, or what it gets wrong."
     )
@@ -459,4 +459,3 @@ class EventRelation(models.Model):
     @property
     def inverse_label(self):
         return INVERSE_LABELS.get(self.kind, self.kind)
-

@@ -99,7 +99,7 @@ class PartialDateRange:
             if date is not None and not precision:
                 errors[f"{prefix}_precision"] = "Say how precise this date is."
             elif date is None and precision:
-                errors[f"{prefix}_date"] = f"Give the date or clear its precision."
+                errors[f"{prefix}_date"] = "Give the date or clear its precision."
             elif date is not None:
                 try:
                     PartialDate(date, precision)

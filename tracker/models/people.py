@@ -20,7 +20,9 @@ from tracker.models.fields import (
 
 
 class Person(models.Model):
-    name = models.CharField(max_length=200, help_text="The name as English-language sources write it.")
+    name = models.CharField(
+        max_length=200, help_text="The name as English-language sources write it."
+    )
     slug = models.SlugField(max_length=200, unique=True, help_text="The URL key; keep it stable.")
     native_name = models.CharField(
         max_length=200, blank=True, help_text="The name in its own script, for example 윤석열."
@@ -69,7 +71,9 @@ class Role(PartialDateRange, models.Model):
         blank=True,
         related_name="roles",
     )
-    title = models.CharField(max_length=300, help_text="The post, for example Minister of Science and ICT.")
+    title = models.CharField(
+        max_length=300, help_text="The post, for example Minister of Science and ICT."
+    )
     start_date = models.DateField(null=True, blank=True, help_text="Leave empty if not known.")
     start_precision = precision_field(blank=True)
     end_date = models.DateField(null=True, blank=True)
@@ -102,7 +106,7 @@ class Role(PartialDateRange, models.Model):
 
     @property
     def period(self):
-        """"2022-05-10 to 2025-04-04" as words; "since May 2022"; "" when nothing is known."""
+        """ "2022-05-10 to 2025-04-04" as words; "since May 2022"; "" when nothing is known."""
         if self.start and self.end:
             return format_range(self.start, self.end)
         if self.start:

@@ -10,8 +10,12 @@ from tracker.models.fields import precision_field
 
 class Source(models.Model):
     title = models.CharField(max_length=500)
-    url = models.URLField("URL", max_length=1000, blank=True, help_text="Leave empty for print sources.")
-    publisher = models.CharField(max_length=200, blank=True, help_text="For example Yonhap or Ministry of Foreign Affairs.")
+    url = models.URLField(
+        "URL", max_length=1000, blank=True, help_text="Leave empty for print sources."
+    )
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="For example Yonhap or Ministry of Foreign Affairs."
+    )
     author = models.CharField(max_length=200, blank=True)
     published_date = models.DateField(null=True, blank=True)
     published_precision = precision_field(blank=True, default="day")
@@ -30,9 +34,7 @@ class Source(models.Model):
     class Meta:
         ordering = ["-published_date", "title"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["url"], condition=~Q(url=""), name="source_unique_url"
-            ),
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_unique_url"),
         ]
 
     def __str__(self):

@@ -173,7 +173,9 @@ class SeedLoader:
         def line(counter):
             return ", ".join(f"{n} {name}" for name, n in sorted(counter.items())) or "nothing"
 
-        return f"Created: {line(self.created)}.\nAlready there, left as they are: {line(self.kept)}."
+        return (
+            f"Created: {line(self.created)}.\nAlready there, left as they are: {line(self.kept)}."
+        )
 
 
 def load_seed(path=SEED_FILE):
