@@ -1,6 +1,29 @@
-from django.views.generic import DetailView, ListView
+"""The record pages: an event, an organization, a person, a topic, and the two indexes."""
 
-from tracker.models import Event, Organization, Person, Topic
+import datetime
+from itertools import groupby
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import JsonResponse
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, ListView
+from django_countries import countries
+
+from tracker.models import (
+    Citation,
+    Event,
+    EventRelation,
+    Organization,
+    Participation,
+    Person,
+    Role,
+    Topic,
+)
+from tracker.structured_data import event_json_ld
+
+RECENT_EVENTS = 20
+TYPEAHEAD_RESULTS = 20
+MAX_SEARCH_LENGTH = 200
 
 
 class EventDetailView(DetailView):
@@ -8,29 +31,257 @@ class EventDetailView(DetailView):
     context_object_name = "event"
 
     def get_queryset(self):
-        return Event.objects.published().with_related()
+        published_events = Event.objects.published().select_related("event_type")
+        return (
+            Event.objects.published()
+            .select_related("event_type", "parent")
+            .prefetch_related(
+                Prefetch(
+                    "participations",
+                    queryset=Participation.objects.select_related("organization", "person"),
+                    to_attr="participant_list",
+                ),
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.select_related("source").order_by(
+                        "source__published_date", "pk"
+                    ),
+                    to_attr="citation_list",
+                ),
+                Prefetch("topics", queryset=Topic.objects.order_by("name"), to_attr="topic_list"),
+                Prefetch("country_links", to_attr="country_list"),
+                Prefetch(
+                    "relations_out",
+                    queryset=EventRelation.objects.filter(to_event__published=True)
+                    .select_related("to_event__event_type")
+                    .order_by("to_event__start_date"),
+                    to_attr="outgoing",
+                ),
+                Prefetch(
+                    "relations_in",
+                    queryset=EventRelation.objects.filter(from_event__published=True)
+                    .select_related("from_event__event_type")
+                    .order_by("from_event__start_date"),
+                    to_attr="incoming",
+                ),
+                Prefetch(
+                    "sub_events",
+                    queryset=published_events.order_by("start_date", "pk"),
+                    to_attr="sub_event_list",
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        published = Event.objects.published().select_related("event_type")
+        before = Q(start_date__lt=event.start_date) | Q(
+            start_date=event.start_date, pk__lt=event.pk
+        )
+        after = Q(start_date__gt=event.start_date) | Q(start_date=event.start_date, pk__gt=event.pk)
+        canonical = self.request.build_absolute_uri(event.get_absolute_url())
+        context.update(
+            nav="timeline",
+            canonical_url=canonical,
+            participant_groups=self.group_by_country(event.participant_list),
+            related=self.related(event),
+            previous_event=published.filter(before).order_by("-start_date", "-pk").first(),
+            next_event=published.filter(after).order_by("start_date", "pk").first(),
+            json_ld=event_json_ld(event, canonical, self.request),
+            accessed=datetime.date.today(),
+            parent_visible=event.parent if event.parent and event.parent.published else None,
+        )
+        return context
+
+    @staticmethod
+    def group_by_country(participations):
+        def key(participation):
+            country = participation.country
+            return (country is None, country.name if country else "", country)
+
+        groups = []
+        for (_, name, country), items in groupby(sorted(participations, key=key), key=key):
+            groups.append(
+                {
+                    "country": country,
+                    "label": name or "International",
+                    "items": sorted(items, key=lambda p: (p.order, p.pk)),
+                }
+            )
+        return groups
+
+    @staticmethod
+    def related(event):
+        """Every link to another event, each read from this event's side."""
+        links = [
+            {"label": relation.get_kind_display(), "event": relation.to_event, "rel": relation}
+            for relation in event.outgoing
+        ]
+        links += [
+            {"label": relation.inverse_label, "event": relation.from_event, "rel": relation}
+            for relation in event.incoming
+        ]
+        return sorted(links, key=lambda link: (link["event"].start_date, link["event"].pk))
 
 
-class OrganizationListView(ListView):
-    model = Organization
-    template_name = "tracker/organization_list.html"
+class EventsOfMixin:
+    """A record page that lists the record's latest events and links to the filtered timeline."""
+
+    filter_name = ""
+
+    def events_filter(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        events = Event.objects.published().filter(self.events_filter())
+        context.update(
+            events=events.select_related("event_type").chronological()[:RECENT_EVENTS],
+            event_total=events.count(),
+            timeline_url=f"/?{self.filter_name}={self.object.slug}",
+        )
+        return context
 
 
-class OrganizationDetailView(DetailView):
-    model = Organization
+class OrganizationDetailView(EventsOfMixin, DetailView):
     template_name = "tracker/organization_detail.html"
+    context_object_name = "organization"
+    filter_name = "organization"
+
+    def get_queryset(self):
+        return Organization.objects.select_related("parent").prefetch_related(
+            Prefetch(
+                "children", queryset=Organization.objects.order_by("name"), to_attr="child_list"
+            ),
+            Prefetch(
+                "roles",
+                queryset=Role.objects.select_related("person").order_by("-start_date", "pk"),
+                to_attr="role_list",
+            ),
+        )
+
+    def events_filter(self):
+        return Exists(Participation.objects.filter(event=OuterRef("pk"), organization=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = datetime.date.today()
+        roles = self.object.role_list
+        context.update(
+            nav="organizations",
+            current_roles=[role for role in roles if role.is_current(today)],
+            former_roles=[role for role in roles if not role.is_current(today)],
+        )
+        return context
 
 
-class PersonListView(ListView):
-    model = Person
-    template_name = "tracker/person_list.html"
-
-
-class PersonDetailView(DetailView):
-    model = Person
+class PersonDetailView(EventsOfMixin, DetailView):
     template_name = "tracker/person_detail.html"
+    context_object_name = "person"
+    filter_name = "person"
+
+    def get_queryset(self):
+        return Person.objects.prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=Role.objects.select_related("organization", "source").order_by(
+                    "-start_date", "pk"
+                ),
+                to_attr="role_list",
+            )
+        )
+
+    def events_filter(self):
+        return Exists(Participation.objects.filter(event=OuterRef("pk"), person=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = datetime.date.today()
+        roles = self.object.role_list
+        context.update(
+            nav="people",
+            current_roles=[role for role in roles if role.is_current(today)],
+            former_roles=[role for role in roles if not role.is_current(today)],
+        )
+        return context
 
 
-class TopicDetailView(DetailView):
+class TopicDetailView(EventsOfMixin, DetailView):
     model = Topic
     template_name = "tracker/topic_detail.html"
+    context_object_name = "topic"
+    filter_name = "topic"
+
+    def events_filter(self):
+        through = Event.topics.through
+        return Exists(through.objects.filter(event=OuterRef("pk"), topic=self.object))
+
+
+class SearchableListMixin:
+    """``?q=`` narrows the list by name; ``?format=json`` answers the timeline's typeahead."""
+
+    search_fields = ()
+
+    @cached_property
+    def search_text(self):
+        text = self.request.GET.get("q", "").strip()
+        return text.replace("\x00", "")[:MAX_SEARCH_LENGTH]
+
+    def searched(self, queryset):
+        if not self.search_text:
+            return queryset
+        wanted = Q()
+        for name in self.search_fields:
+            wanted |= Q(**{f"{name}__icontains": self.search_text})
+        return queryset.filter(wanted)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "json":
+            rows = self.searched(self.model.objects.order_by("name")).values("slug", "name")
+            return JsonResponse({"results": list(rows[:TYPEAHEAD_RESULTS])})
+        return super().get(request, *args, **kwargs)
+
+
+class OrganizationListView(SearchableListMixin, ListView):
+    model = Organization
+    template_name = "tracker/organization_list.html"
+    search_fields = ("name", "acronym", "other_names")
+
+    def get_queryset(self):
+        published = Q(participations__event__published=True)
+        return self.searched(
+            Organization.objects.annotate(
+                event_count=Count("participations__event", filter=published, distinct=True)
+            ).order_by("country", "name")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups = []
+        for code, items in groupby(context["object_list"], key=lambda o: o.country.code or ""):
+            label = countries.name(code) if code else "International and bilateral"
+            groups.append({"code": code, "label": label, "organizations": list(items)})
+        groups.sort(key=lambda group: (not group["code"], group["label"]))
+        context.update(nav="organizations", groups=groups, search_text=self.search_text)
+        return context
+
+
+class PersonListView(SearchableListMixin, ListView):
+    model = Person
+    template_name = "tracker/person_list.html"
+    paginate_by = 100
+    search_fields = ("name", "native_name", "other_names")
+
+    def get_queryset(self):
+        published = Q(participations__event__published=True)
+        return self.searched(
+            Person.objects.annotate(
+                event_count=Count("participations__event", filter=published, distinct=True)
+            ).order_by("name", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(nav="people", search_text=self.search_text)
+        return context

@@ -1,12 +1,192 @@
-from django.views.generic import ListView
+"""The public timeline: every filtered view is a URL."""
 
-from tracker.models import Event
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.paginator import InvalidPage, Paginator
+from django.utils.functional import cached_property
+from django_countries import countries
+from django_filters.views import FilterView
+
+from tracker import facets, search
+from tracker.dates import PartialDate
+from tracker.filters import EventFilterSet
+from tracker.models import Event, EventStatus
+from tracker.querystrings import url_with, url_without
+
+PER_PAGE = 50
+SHOWN_PARTICIPANTS = 3
+CHART_HEIGHT = 80
+CHART_WIDTH = 720
 
 
-class TimelineView(ListView):
+@dataclass
+class MonthGroup:
+    label: str
+    events: list = field(default_factory=list)
+
+
+@dataclass
+class YearGroup:
+    year: int
+    months: list = field(default_factory=list)
+
+
+@dataclass
+class Chip:
+    label: str
+    remove_url: str
+
+
+class TimelineView(FilterView):
+    filterset_class = EventFilterSet
     template_name = "tracker/timeline.html"
     context_object_name = "events"
-    paginate_by = 50
+    strict = False  # a filter that is not understood is reported; the others still apply
+    paginate_by = PER_PAGE
 
     def get_queryset(self):
-        return Event.objects.published().with_related().chronological()
+        return Event.objects.published()
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, so an empty query string is simply "no filters" and validates.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    @cached_property
+    def today(self):
+        return datetime.date.today()
+
+    def paginate_queryset(self, queryset, page_size):
+        """Like Django's, but a bad page number is reported instead of a 404 page."""
+        paginator = Paginator(queryset, page_size)
+        raw = self.request.GET.get("page") or "1"
+        self.page_notice = ""
+        try:
+            number = int(raw) if len(raw) < 20 else None
+        except ValueError:
+            number = None
+        if number is None or number < 1:
+            self.page_notice = f"Page “{raw[:20]}” is not a page number; showing page 1."
+            number = 1
+        elif number > paginator.num_pages:
+            self.page_notice = f"There is no page {number}; the last page is {paginator.num_pages}."
+            number = paginator.num_pages
+        try:
+            page = paginator.page(number)
+        except InvalidPage:
+            page = paginator.page(1)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        page_events = self.load_page(context["page_obj"].object_list)
+        terms = search.parse(filterset.search_text).terms if filterset.search_text else []
+        context.update(
+            nav="timeline",
+            page_events=page_events,
+            groups=self.group(page_events),
+            today=self.today,
+            today_display=str(PartialDate(self.today)),
+            total=context["paginator"].count,
+            facets=facets.facet_counts(filterset),
+            chips=self.chips(),
+            bars=self.bars(filterset.queryset_without(None)),
+            order=filterset.order,
+            order_urls={
+                "desc": url_with(self.request, order="desc"),
+                "asc": url_with(self.request, order="asc"),
+                "relevance": url_without(self.request, "order"),
+            },
+            highlight_terms=terms,
+            page_notice=getattr(self, "page_notice", ""),
+            errors=filterset.form.errors if filterset.is_bound else {},
+            status_choices=EventStatus.choices,
+        )
+        return context
+
+    def load_page(self, page):
+        """The page's events with everything a row shows, in a fixed number of queries."""
+        ids = [event.pk for event in page]
+        loaded = {event.pk: event for event in Event.objects.filter(pk__in=ids).with_related()}
+        events = [loaded[pk] for pk in ids if pk in loaded]
+        for event in events:
+            event.shown_participants = event.participant_list[:SHOWN_PARTICIPANTS]
+            event.more_participants = max(0, len(event.participant_list) - SHOWN_PARTICIPANTS)
+            event.upcoming = event.is_upcoming(self.today)
+            event.marker_before = False
+        self.place_today_marker(events)
+        return events
+
+    def place_today_marker(self, events):
+        order = self.filterset.order
+        if order == "relevance" or not events:
+            self.marker_at_end = False
+            return
+        page = self.request.GET.get("page")
+        first_page = page in (None, "", "1")
+        index = None
+        for i, event in enumerate(events):
+            ongoing_or_later = event.last_day >= self.today
+            if order == "desc" and not ongoing_or_later:
+                index = i
+                break
+            if order == "asc" and ongoing_or_later:
+                index = i
+                break
+        if index is not None and (index > 0 or first_page):
+            events[index].marker_before = True
+
+    def group(self, events):
+        years = []
+        for event in events:
+            if not years or years[-1].year != event.start_date.year:
+                years.append(YearGroup(event.start_date.year))
+            if event.start_precision == "year":
+                label = f"{event.start_date.year}, month not known"
+            else:
+                label = str(PartialDate.of(event.start_date, "month"))
+            months = years[-1].months
+            if not months or months[-1].label != label:
+                months.append(MonthGroup(label))
+            months[-1].events.append(event)
+        return years
+
+    def chips(self):
+        filterset, request = self.filterset, self.request
+        if not filterset.is_bound:
+            return []
+        chips = []
+        if filterset.search_text:
+            chips.append(Chip(f"Search: “{filterset.search_text}”", url_without(request, "q")))
+        for name in ("from", "to"):
+            value = filterset.form.cleaned_data.get(name)
+            if value:
+                chips.append(Chip(f"{name.title()}: {value}", url_without(request, name)))
+        labels = dict(EventStatus.choices)
+        for name in filterset.FACETS:
+            for value in filterset.active(name):
+                if name == "country":
+                    text, key = countries.name(value) or value, value
+                elif name == "status":
+                    text, key = labels.get(value, value), value
+                else:
+                    text, key = value.name, value.slug
+                label = f"{filterset.filters[name].label}: {text}"
+                chips.append(Chip(label, url_without(request, name, key)))
+        return chips
+
+    def bars(self, queryset):
+        bars = facets.histogram(queryset)
+        if not bars:
+            return []
+        tallest = max(bar.count for bar in bars) or 1
+        width = CHART_WIDTH / len(bars)
+        for i, bar in enumerate(bars):
+            bar.x = round(i * width, 2)
+            bar.width = round(max(width - 2, 1), 2)
+            bar.height = round(CHART_HEIGHT * bar.count / tallest, 2) if bar.count else 0
+            bar.y = round(CHART_HEIGHT - bar.height, 2)
+            iso = bar.period.isoformat()
+            bar.url = url_with(self.request, **{"from": iso, "to": iso})
+        return bars

@@ -1,0 +1,216 @@
+"""The timeline's filters: one FilterSet for the HTML page and, later, the exports and API.
+
+Values of one filter are OR-ed, different filters are AND-ed. Every filter is written as an
+``Exists`` or a plain column test, never a join, so no query needs DISTINCT. A value that is not
+understood becomes a form error on its filter and the other filters still apply (the view is
+not strict).
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django_countries import countries
+
+from tracker import search
+from tracker.forms import PartialDateField
+from tracker.models import Event, EventStatus, EventType, Organization, Participation, Person, Topic
+
+MAX_VALUES = 20
+MAX_SEARCH_LENGTH = 200
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
+
+
+def without_blanks(value):
+    """A form that leaves a field empty sends ``key=``; that means no choice, not a bad one."""
+    return [item for item in (value or []) if item not in ("", None)]
+
+
+class CappedMultipleChoiceField(forms.MultipleChoiceField):
+    def clean(self, value):
+        value = without_blanks(value)
+        if value and len(value) > MAX_VALUES:
+            raise ValidationError(f"Choose at most {MAX_VALUES}.", code="too_many")
+        return super().clean(value)
+
+
+class SlugChoiceField(forms.ModelMultipleChoiceField):
+    """Choose records by slug; an unknown or malformed slug is a form error, not a 500."""
+
+    def __init__(self, *args, noun="record", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.noun = noun
+        self.error_messages["invalid_choice"] = f"No {noun} has the key “%(value)s”."
+
+    def clean(self, value):
+        value = without_blanks(value)
+        if value and len(value) > MAX_VALUES:
+            raise ValidationError(f"Choose at most {MAX_VALUES}.", code="too_many")
+        for slug in value or ():
+            if not SLUG.match(str(slug)):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(slug)[:60]},
+                )
+        return super().clean(value)
+
+
+class SlugFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = SlugChoiceField
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    field_class = CappedMultipleChoiceField
+
+
+class PartialDateFilter(django_filters.Filter):
+    field_class = PartialDateField
+
+
+def country_choices():
+    return list(countries)
+
+
+class EventFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Search",
+        max_length=MAX_SEARCH_LENGTH,
+        help_text='Words, "a phrase", -exclude, or',
+    )
+    # "from" is a Python keyword, so it is declared through the class namespace.
+    vars()["from"] = PartialDateFilter(method="filter_from", label="From")
+    to = PartialDateFilter(method="filter_to", label="To")
+    country = ChoicesFilter(choices=country_choices, method="filter_country", label="Country")
+    type = SlugFilter(
+        queryset=EventType.objects.all(),
+        to_field_name="slug",
+        method="filter_type",
+        label="Type",
+        noun="event type",
+    )
+    status = ChoicesFilter(choices=EventStatus.choices, method="filter_status", label="Status")
+    organization = SlugFilter(
+        queryset=Organization.objects.all(),
+        to_field_name="slug",
+        method="filter_organization",
+        label="Organization",
+        noun="organization",
+    )
+    person = SlugFilter(
+        queryset=Person.objects.all(),
+        to_field_name="slug",
+        method="filter_person",
+        label="Person",
+        noun="person",
+    )
+    topic = SlugFilter(
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        method="filter_topic",
+        label="Topic",
+        noun="topic",
+    )
+    order = django_filters.ChoiceFilter(
+        choices=[("desc", "Newest first"), ("asc", "Oldest first")],
+        method="filter_order",
+        label="Order",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    FACETS = ("country", "type", "status", "organization", "person", "topic")
+
+    # Filters ----------------------------------------------------------------------------
+
+    def filter_search(self, queryset, name, value):
+        return search.matching(queryset, value) if value.strip() else queryset
+
+    def filter_from(self, queryset, name, value):
+        return queryset.overlapping(first=value.first)
+
+    def filter_to(self, queryset, name, value):
+        return queryset.overlapping(last=value.last)
+
+    def filter_country(self, queryset, name, value):
+        return queryset.involving(value) if value else queryset
+
+    def filter_type(self, queryset, name, value):
+        return queryset.filter(event_type__in=value) if value else queryset
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status__in=value) if value else queryset
+
+    def filter_organization(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(Participation.objects.filter(event=OuterRef("pk"), organization__in=value))
+        )
+
+    def filter_person(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(Participation.objects.filter(event=OuterRef("pk"), person__in=value))
+        )
+
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = Event.topics.through
+        return queryset.filter(
+            Exists(through.objects.filter(event=OuterRef("pk"), topic__in=value))
+        )
+
+    def filter_order(self, queryset, name, value):
+        return queryset  # applied last, in filter_queryset
+
+    # Whole queries ----------------------------------------------------------------------
+
+    @property
+    def search_text(self):
+        data = getattr(self.form, "cleaned_data", {})
+        return (data.get("q") or "").strip()
+
+    @property
+    def order(self):
+        """``asc``, ``desc`` or ``relevance`` (a search with no order given)."""
+        data = getattr(self.form, "cleaned_data", {})
+        if data.get("order"):
+            return data["order"]
+        return "relevance" if self.search_text else "desc"
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.order == "relevance":
+            return search.ranked(queryset, self.search_text).order_by("-rank", "-start_date", "-pk")
+        return queryset.chronological(newest_first=self.order == "desc")
+
+    def queryset_without(self, facet):
+        """The matching events as if ``facet`` were not filtered on: for its counts."""
+        self.errors  # validate first  # noqa: B018
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in {facet, "order"}:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def active(self, name):
+        """The understood values of a filter, as a list (empty when not set)."""
+        if name not in getattr(self.form, "cleaned_data", {}):
+            return []
+        value = self.form.cleaned_data[name]
+        if value in (None, ""):
+            return []
+        if isinstance(value, (list, tuple)):
+            return list(value)
+        if hasattr(value, "model"):  # a queryset of chosen records
+            return list(value)
+        return [value]

@@ -1,0 +1,61 @@
+// Progressive enhancement for the timeline's filter form. Without JavaScript the form still
+// works: it is a plain GET form, every option is listed and the typeahead is a text field.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  var form = document.querySelector(".filter-form");
+  if (!form) return;
+
+  // Keep shared links short: empty fields are not sent.
+  form.addEventListener("submit", function () {
+    form.querySelectorAll("input, select").forEach(function (field) {
+      if (!field.value) field.disabled = true;
+    });
+  });
+
+  // Long facet lists show their first options and a button for the rest.
+  form.querySelectorAll(".facet").forEach(function (facet) {
+    var extra = facet.querySelectorAll(".facet-extra");
+    if (!extra.length) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "more";
+    button.setAttribute("aria-expanded", "false");
+    button.textContent = "Show " + extra.length + " more";
+    button.addEventListener("click", function () {
+      var open = facet.classList.toggle("expanded");
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = open ? "Show fewer" : "Show " + extra.length + " more";
+    });
+    facet.querySelector(".facet-options").after(button);
+  });
+
+  // Typeahead: suggest records by name; the field still takes a record's key.
+  form.querySelectorAll("input[data-typeahead]").forEach(function (input) {
+    var list = document.createElement("datalist");
+    list.id = input.id + "-suggestions";
+    input.setAttribute("list", list.id);
+    input.after(list);
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var term = input.value.trim();
+      if (term.length < 2) return;
+      timer = setTimeout(function () {
+        var url = input.dataset.typeahead + "?format=json&q=" + encodeURIComponent(term);
+        fetch(url, { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+          .then(function (data) {
+            list.replaceChildren();
+            data.results.forEach(function (item) {
+              var option = document.createElement("option");
+              option.value = item.slug;
+              option.label = item.name;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () {});
+      }, 150);
+    });
+  });
+})();
