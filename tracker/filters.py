@@ -24,7 +24,10 @@ SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
 
 def without_blanks(value):
-    """A form that leaves a field empty sends ``key=``; that means no choice, not a bad one."""
+    """A form that leaves a field empty sends ``key=``; that means no choice, not a bad one.
+    A single value given as a plain string (a dict rather than a QueryDict) is one choice."""
+    if isinstance(value, str):
+        value = [value]
     return [item for item in (value or []) if item not in ("", None)]
 
 
@@ -180,7 +183,7 @@ class EventFilterSet(django_filters.FilterSet):
         return (data.get("q") or "").strip()
 
     @property
-    def order(self):
+    def ordering_mode(self):
         """``asc``, ``desc`` or ``relevance`` (a search with no order given)."""
         data = getattr(self.form, "cleaned_data", {})
         if data.get("order"):
@@ -189,9 +192,9 @@ class EventFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if self.order == "relevance":
+        if self.ordering_mode == "relevance":
             return search.ranked(queryset, self.search_text).order_by("-rank", "-start_date", "-pk")
-        return queryset.chronological(newest_first=self.order == "desc")
+        return queryset.chronological(newest_first=self.ordering_mode == "desc")
 
     def queryset_without(self, facet):
         """The matching events as if ``facet`` were not filtered on: for its counts."""

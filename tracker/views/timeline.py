@@ -92,7 +92,7 @@ class TimelineView(FilterView):
             facets=facets.facet_counts(filterset),
             chips=self.chips(),
             bars=self.bars(filterset.queryset_without(None)),
-            order=filterset.order,
+            order=filterset.ordering_mode,
             order_urls={
                 "desc": url_with(self.request, order="desc"),
                 "asc": url_with(self.request, order="asc"),
@@ -119,7 +119,7 @@ class TimelineView(FilterView):
         return events
 
     def place_today_marker(self, events):
-        order = self.filterset.order
+        order = self.filterset.ordering_mode
         if order == "relevance" or not events:
             self.marker_at_end = False
             return

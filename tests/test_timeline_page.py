@@ -1,0 +1,178 @@
+"""The timeline page as a reader sees it."""
+
+import datetime
+import re
+
+import pytest
+
+from tests import factories
+
+D = datetime.date
+
+
+def titles(response):
+    return [event.title for event in response.context["page_events"]]
+
+
+def test_timeline_groups_events_by_year_and_month_with_precise_dates(client, seeded):
+    response = client.get("/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    years = [group.year for group in response.context["groups"]]
+    assert years == [2024, 2023]
+    months = [month.label for month in response.context["groups"][0].months]
+    assert months == ["May 2024", "April 2024"]
+    assert "21–22 May 2024" in page
+    assert "24–29 April 2023" in page
+    assert "8</strong> events" in page
+
+
+def test_a_row_shows_type_place_participants_topics_and_sources(client, seeded):
+    page = client.get("/?person=seth-center").content.decode()
+    assert "Working group meeting" in page
+    assert "Virtual" in page
+    assert "Korea–U.S. AI Working Group" in page
+    assert "and 4 more" in page  # seven participants, three shown
+    assert "3 sources" in page
+    assert "Global AI governance" in page
+
+
+def test_month_precision_events_never_show_a_day(client, event_factory, citation_factory):
+    event_factory(title="Last December", start_date=D(2023, 12, 1), start_precision="month")
+    page = client.get("/").content.decode()
+    assert "December 2023" in page
+    assert "1 December 2023" not in page
+
+
+def test_scheduled_future_events_read_as_upcoming_and_today_is_marked(client, event_factory):
+    next_year = D.today().year + 1
+    event_factory(title="Future summit", start_date=D(next_year, 5, 1), status="scheduled")
+    event_factory(title="Past meeting", start_date=D(2020, 1, 1))
+    event_factory(title="Called off", start_date=D(2021, 1, 1), status="cancelled")
+    response = client.get("/")
+    page = response.content.decode()
+    assert "Upcoming" in page
+    assert "Cancelled" in page
+    # The marker sits between the future event and the past ones.
+    assert page.index("Future summit") < page.index("today-marker") < page.index("Past meeting")
+
+
+def test_facet_counts_follow_the_other_filters(client, seeded):
+    facets = client.get("/?country=GB").context["facets"]
+    countries = {o.value: (o.count, o.selected) for o in facets["country"]}
+    # The country facet ignores its own filter, so other countries still offer their counts.
+    assert countries["GB"] == (3, True)
+    assert countries["KR"] == (8, False)
+    types = {o.value: o.count for o in facets["type"]}
+    assert types == {"summit": 2, "ministerial-meeting": 1}
+    people = {o.value: o.count for o in facets["person"]}
+    assert people["rishi-sunak"] == 2
+    assert "seth-center" not in people
+
+
+def test_active_filters_are_removable_chips(client, seeded):
+    response = client.get("/?country=GB&country=US&type=summit&q=seoul")
+    chips = {chip.label: chip.remove_url for chip in response.context["chips"]}
+    assert chips["Country: United Kingdom"] == "?country=US&type=summit&q=seoul"
+    assert chips["Type: Summit"] == "?country=GB&country=US&q=seoul"
+    assert chips["Search: “seoul”"] == "?country=GB&country=US&type=summit"
+    assert "Clear all" in response.content.decode()
+
+
+def test_search_results_are_highlighted_and_escaped(client, seeded):
+    page = client.get("/?q=Sullivan").content.decode()
+    assert "<mark>Sullivan</mark>" in page
+    page = client.get("/?q=<script>alert(1)</script>").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_pagination_keeps_every_filter(client, db):
+    for n in range(55):
+        factories.EventFactory(
+            title=f"Event {n:02d}", start_date=D(2020, 1, 1) + datetime.timedelta(n), country="KR"
+        )
+    response = client.get("/?country=KR&order=asc")
+    assert len(titles(response)) == 50
+    assert titles(response)[0] == "Event 00"
+    page = response.content.decode()
+    next_link = re.search(r'rel="next" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert next_link == "?country=KR&order=asc&page=2"
+    response = client.get("/" + next_link)
+    assert titles(response) == [f"Event {n}" for n in range(50, 55)]
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "notice"),
+    [
+        ("abc", 1, "is not a page number"),
+        ("0", 1, "is not a page number"),
+        ("-3", 1, "is not a page number"),
+        ("99", 1, "There is no page 99"),
+        ("9" * 400, 1, "is not a page number"),
+    ],
+)
+def test_bad_page_numbers_are_reported_not_500(client, seeded, page, shown, notice):
+    response = client.get("/", {"page": page})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == shown
+    assert notice in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=2023-02-30",
+        "to=%00",
+        "country=XX&country=KR",
+        "type=%3Cb%3E",
+        "organization=" + "a" * 5000,
+        "person=%E2%80%AE",
+        "q=" + "ab " * 4000,
+        "q=%22unclosed",
+        "q=-",
+        "q=or",
+        "q=%27%3B+DROP+TABLE+tracker_event%3B--",
+        "order=",
+        "page=1e9",
+        "country=" + "&country=".join(["KR"] * 50),
+    ],
+)
+def test_bad_input_never_gives_a_500(client, seeded, query):
+    response = client.get("/?" + query)
+    assert response.status_code == 200
+
+
+def test_unknown_filter_value_is_named_and_the_rest_applies(client, seeded):
+    response = client.get("/?country=GB&person=nobody")
+    page = response.content.decode()
+    assert "No person has the key “nobody”" in page
+    assert response.context["total"] == 3
+
+
+def test_histogram_counts_per_month_within_two_years_and_links_each_bar(client, seeded):
+    bars = client.get("/").context["bars"]
+    assert bars[0].label == "Apr 2023" and bars[-1].label == "May 2024"
+    assert len(bars) == 14
+    may = bars[-1]
+    assert may.count == 4
+    assert may.url == "?from=2024-05&to=2024-05"
+    assert "May 2024: 4 events" in client.get("/").content.decode()
+
+
+def test_histogram_counts_per_year_over_longer_ranges(client, db):
+    factories.EventFactory(start_date=D(2015, 3, 1))
+    factories.EventFactory(start_date=D(2024, 3, 1))
+    factories.EventFactory(start_date=D(2024, 9, 1))
+    bars = client.get("/?country=").context["bars"]
+    assert [bar.label for bar in bars][:2] == ["2015", "2016"]
+    assert [(bar.label, bar.count) for bar in bars][-1] == ("2024", 2)
+    assert len(bars) == 10
+
+
+def test_filtered_views_are_shareable_urls(client, seeded):
+    response = client.get("/?from=2024&to=2024&country=KR&type=summit")
+    assert [e.slug for e in response.context["page_events"]] == [
+        "ai-seoul-summit-2024",
+        "ai-seoul-summit-2024-leaders-session",
+    ]
