@@ -1,10 +1,12 @@
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
+    cache.clear()  # every test counts its own facets
     # Tests talk plain HTTP to the test client and do not run collectstatic.
     settings.SECURE_SSL_REDIRECT = False
     settings.STORAGES = {

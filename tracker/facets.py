@@ -2,20 +2,24 @@
 
 Each facet counts the events that match every *other* active filter, so a reader sees how many
 events each option would give. Each count is one grouped query; the number of queries does not
-grow with the data.
+grow with the data. Counting a million events is not free, so ``summary`` caches the counts of
+each filtered view until the data changes.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Value, When
 from django_countries import countries
 
 from tracker.dates import MONTH_NAMES, PartialDate
-from tracker.models import Event, EventCountry, EventStatus, Participation
+from tracker.models import DataVersion, Event, EventCountry, EventStatus, Participation
 
 TOP = {"organization": 12, "person": 12, "topic": 25}
 
@@ -187,3 +191,31 @@ def histogram(events):
         else:
             year += 1
     return bars
+
+
+# Caching --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What the timeline shows about all matching events, not only the page: cached."""
+
+    total: int
+    facets: dict
+    bars: list
+
+
+def summary(filterset, query_pairs):
+    """The total, facet counts and histogram for a filtered view, from the cache if the data
+    has not changed since they were counted. ``query_pairs`` are the view's filter values."""
+    normalized = urlencode(sorted(query_pairs))
+    digest = hashlib.sha256(normalized.encode()).hexdigest()
+    key = f"tracker:timeline:{DataVersion.current()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        matching = filterset.queryset_without(None)
+        found = Summary(
+            total=matching.count(), facets=facet_counts(filterset), bars=histogram(matching)
+        )
+        cache.set(key, found)
+    return found

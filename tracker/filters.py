@@ -1,7 +1,8 @@
 """The timeline's filters: one FilterSet for the HTML page and, later, the exports and API.
 
-Values of one filter are OR-ed, different filters are AND-ed. Every filter is written as an
-``Exists`` or a plain column test, never a join, so no query needs DISTINCT. A value that is not
+Values of one filter are OR-ed, different filters are AND-ed. Every filter is a plain column
+test or an ``IN (subquery)`` on an indexed link table (see EventQuerySet), never a join, so no
+query needs DISTINCT. A value that is not
 understood becomes a form error on its filter and the other filters still apply (the view is
 not strict).
 """
@@ -11,12 +12,11 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django_countries import countries
 
 from tracker import search
 from tracker.forms import PartialDateField
-from tracker.models import Event, EventStatus, EventType, Organization, Participation, Person, Topic
+from tracker.models import Event, EventStatus, EventType, Organization, Person, Topic
 
 MAX_VALUES = 20
 MAX_SEARCH_LENGTH = 200
@@ -151,26 +151,13 @@ class EventFilterSet(django_filters.FilterSet):
         return queryset.filter(status__in=value) if value else queryset
 
     def filter_organization(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            Exists(Participation.objects.filter(event=OuterRef("pk"), organization__in=value))
-        )
+        return queryset.with_organizations(value) if value else queryset
 
     def filter_person(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            Exists(Participation.objects.filter(event=OuterRef("pk"), person__in=value))
-        )
+        return queryset.with_people(value) if value else queryset
 
     def filter_topic(self, queryset, name, value):
-        if not value:
-            return queryset
-        through = Event.topics.through
-        return queryset.filter(
-            Exists(through.objects.filter(event=OuterRef("pk"), topic__in=value))
-        )
+        return queryset.about(value) if value else queryset
 
     def filter_order(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset

@@ -123,6 +123,16 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# Facet counts and totals of the timeline are cached per process, keyed by the data version
+# (tracker.models.DataVersion), so an edit is seen by every worker at once.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": int(os.environ.get("CACHE_TIMEOUT", "3600")),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+    }
+}
+
 # Security: on by default whenever DEBUG is off (``manage.py check --deploy`` is clean).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -4,7 +4,35 @@ records it is computed from, whichever way they are edited: admin, seed or shell
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from tracker.models import Event, EventType, Organization, Participation, Person, Topic
+from tracker.models import (
+    Citation,
+    DataVersion,
+    Event,
+    EventCountry,
+    EventRelation,
+    EventType,
+    Organization,
+    Participation,
+    Person,
+    Role,
+    Source,
+    Topic,
+)
+
+# Every model whose change can change what a public page shows.
+PUBLIC_MODELS = [
+    Citation,
+    Event,
+    EventCountry,
+    EventRelation,
+    EventType,
+    Organization,
+    Participation,
+    Person,
+    Role,
+    Source,
+    Topic,
+]
 
 
 def refresh(event_ids):
@@ -57,3 +85,16 @@ def topic_saved(sender, instance, created, raw=False, **kwargs):
 def event_type_saved(sender, instance, created, raw=False, **kwargs):
     if not created and not raw:
         refresh(instance.events.values_list("pk", flat=True))
+
+
+def bump_data_version(sender, **kwargs):
+    if not kwargs.get("raw"):
+        DataVersion.bump()
+
+
+for model in PUBLIC_MODELS:
+    post_save.connect(bump_data_version, sender=model, dispatch_uid=f"bump-save-{model.__name__}")
+    post_delete.connect(
+        bump_data_version, sender=model, dispatch_uid=f"bump-delete-{model.__name__}"
+    )
+m2m_changed.connect(bump_data_version, sender=Event.topics.through, dispatch_uid="bump-topics")

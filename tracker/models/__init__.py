@@ -12,11 +12,13 @@ from tracker.models.events import (
 from tracker.models.organizations import Organization, OrganizationKind
 from tracker.models.people import Person, Role
 from tracker.models.sources import Source
+from tracker.models.versions import DataVersion
 from tracker.models.vocabulary import EventType, Topic
 
 __all__ = [
     "AttendanceMode",
     "Citation",
+    "DataVersion",
     "Event",
     "EventCountry",
     "EventRelation",

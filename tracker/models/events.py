@@ -58,16 +58,50 @@ class EventQuerySet(models.QuerySet):
             qs = qs.filter(start_date__lte=last)
         return qs
 
+    # The filters below are uncorrelated ``IN (subquery)`` tests on indexed link tables: the
+    # database evaluates the subquery once, never once per event, and no DISTINCT is needed.
+
     def involving(self, countries):
         """Events that involve any of ``countries`` (ISO 3166-1 alpha-2 codes)."""
-        return self.filter(
-            Exists(EventCountry.objects.filter(event=OuterRef("pk"), country__in=countries))
-        )
+        links = EventCountry.objects.filter(country__in=countries)
+        return self.filter(pk__in=links.values("event_id"))
+
+    def with_organizations(self, organizations):
+        """Events in which any of ``organizations`` took part."""
+        taking_part = Participation.objects.filter(organization__in=organizations)
+        return self.filter(pk__in=taking_part.values("event_id"))
+
+    def with_people(self, people):
+        """Events in which any of ``people`` took part."""
+        taking_part = Participation.objects.filter(person__in=people)
+        return self.filter(pk__in=taking_part.values("event_id"))
+
+    def about(self, topics):
+        """Events tagged with any of ``topics``."""
+        tagged = Event.topics.through.objects.filter(topic__in=topics)
+        return self.filter(pk__in=tagged.values("event_id"))
 
     def chronological(self, newest_first=True):
+        """By start, then by end, then by id: the order of the ``event_chronology`` index."""
         if newest_first:
             return self.order_by("-start_date", "-last_day", "-pk")
         return self.order_by("start_date", "last_day", "pk")
+
+    def before(self, event):
+        """Events that come before ``event`` in chronological order (newest first)."""
+        return self.filter(
+            Q(start_date__lt=event.start_date)
+            | Q(start_date=event.start_date, last_day__lt=event.last_day)
+            | Q(start_date=event.start_date, last_day=event.last_day, pk__lt=event.pk)
+        ).chronological(newest_first=True)
+
+    def after(self, event):
+        """Events that come after ``event`` in chronological order (oldest first)."""
+        return self.filter(
+            Q(start_date__gt=event.start_date)
+            | Q(start_date=event.start_date, last_day__gt=event.last_day)
+            | Q(start_date=event.start_date, last_day=event.last_day, pk__gt=event.pk)
+        ).chronological(newest_first=False)
 
     def with_participants(self):
         return self.prefetch_related(
@@ -179,7 +213,7 @@ class Event(PartialDateRange, models.Model):
     class Meta:
         ordering = ["-start_date", "-last_day", "-pk"]
         indexes = [
-            models.Index(fields=["published", "start_date"], name="event_published_start"),
+            models.Index(fields=["published", "start_date", "last_day"], name="event_chronology"),
             models.Index(fields=["published", "last_day"], name="event_published_last_day"),
             models.Index(fields=["event_type", "start_date"], name="event_type_start"),
             models.Index(fields=["status", "start_date"], name="event_status_start"),

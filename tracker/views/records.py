@@ -3,7 +3,7 @@
 import datetime
 from itertools import groupby
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
@@ -76,18 +76,14 @@ class EventDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         event = self.object
         published = Event.objects.published().select_related("event_type")
-        before = Q(start_date__lt=event.start_date) | Q(
-            start_date=event.start_date, pk__lt=event.pk
-        )
-        after = Q(start_date__gt=event.start_date) | Q(start_date=event.start_date, pk__gt=event.pk)
         canonical = self.request.build_absolute_uri(event.get_absolute_url())
         context.update(
             nav="timeline",
             canonical_url=canonical,
             participant_groups=self.group_by_country(event.participant_list),
             related=self.related(event),
-            previous_event=published.filter(before).order_by("-start_date", "-pk").first(),
-            next_event=published.filter(after).order_by("start_date", "pk").first(),
+            previous_event=published.before(event).first(),
+            next_event=published.after(event).first(),
             json_ld=event_json_ld(event, canonical, self.request),
             accessed=datetime.date.today(),
             parent_visible=event.parent if event.parent and event.parent.published else None,
@@ -130,12 +126,12 @@ class EventsOfMixin:
 
     filter_name = ""
 
-    def events_filter(self):
+    def events_of(self, events):
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        events = Event.objects.published().filter(self.events_filter())
+        events = self.events_of(Event.objects.published())
         context.update(
             events=events.select_related("event_type").chronological()[:RECENT_EVENTS],
             event_total=events.count(),
@@ -161,8 +157,8 @@ class OrganizationDetailView(EventsOfMixin, DetailView):
             ),
         )
 
-    def events_filter(self):
-        return Exists(Participation.objects.filter(event=OuterRef("pk"), organization=self.object))
+    def events_of(self, events):
+        return events.with_organizations([self.object])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -192,8 +188,8 @@ class PersonDetailView(EventsOfMixin, DetailView):
             )
         )
 
-    def events_filter(self):
-        return Exists(Participation.objects.filter(event=OuterRef("pk"), person=self.object))
+    def events_of(self, events):
+        return events.with_people([self.object])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -213,9 +209,8 @@ class TopicDetailView(EventsOfMixin, DetailView):
     context_object_name = "topic"
     filter_name = "topic"
 
-    def events_filter(self):
-        through = Event.topics.through
-        return Exists(through.objects.filter(event=OuterRef("pk"), topic=self.object))
+    def events_of(self, events):
+        return events.about([self.object])
 
 
 class SearchableListMixin:

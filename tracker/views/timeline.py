@@ -20,6 +20,14 @@ CHART_HEIGHT = 80
 CHART_WIDTH = 720
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count, so it does not count again."""
+
+    def __init__(self, *args, count, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = count
+
+
 @dataclass
 class MonthGroup:
     label: str
@@ -56,9 +64,21 @@ class TimelineView(FilterView):
     def today(self):
         return datetime.date.today()
 
+    def filter_pairs(self):
+        """The view's filter values: the query string less its page and order."""
+        return [
+            (key, value)
+            for key, values in self.request.GET.lists()
+            if key not in {"page", "order"}
+            for value in values
+            if value
+        ]
+
     def paginate_queryset(self, queryset, page_size):
-        """Like Django's, but a bad page number is reported instead of a 404 page."""
-        paginator = Paginator(queryset, page_size)
+        """Like Django's, but a bad page number is reported instead of a 404 page, and the
+        total comes from the cached summary."""
+        self.summary = facets.summary(self.filterset, self.filter_pairs())
+        paginator = CountedPaginator(queryset, page_size, count=self.summary.total)
         raw = self.request.GET.get("page") or "1"
         self.page_notice = ""
         try:
@@ -89,9 +109,9 @@ class TimelineView(FilterView):
             today=self.today,
             today_display=str(PartialDate(self.today)),
             total=context["paginator"].count,
-            facets=facets.facet_counts(filterset),
+            facets=self.summary.facets,
             chips=self.chips(),
-            bars=self.bars(filterset.queryset_without(None)),
+            bars=self.bars(self.summary.bars),
             order=filterset.ordering_mode,
             order_urls={
                 "desc": url_with(self.request, order="desc"),
@@ -176,8 +196,7 @@ class TimelineView(FilterView):
                 chips.append(Chip(label, url_without(request, name, key)))
         return chips
 
-    def bars(self, queryset):
-        bars = facets.histogram(queryset)
+    def bars(self, bars):
         if not bars:
             return []
         tallest = max(bar.count for bar in bars) or 1

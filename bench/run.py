@@ -1,0 +1,132 @@
+"""``make bench``: time the timeline and record pages on 100,000 synthetic events.
+
+Builds the synthetic timeline once in its own database (``bench.sqlite3``, or the database
+named by ``BENCH_DATABASE_URL``), then requests each scenario through Django's test client,
+in process, and prints the median and 95th percentile in milliseconds and the queries per
+request. Run it again and it reuses the database; ``BENCH_REBUILD=1`` builds it anew.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+N_EVENTS = int(os.environ.get("BENCH_EVENTS", "100000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'bench.sqlite3'}"
+)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+os.environ["DEBUG"] = ""
+os.environ["SECURE_SSL_REDIRECT"] = "0"
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.build import build  # noqa: E402
+from tracker.models import Event, Participation  # noqa: E402
+
+TARGETS = {"timeline": 50, "record": 25}
+
+
+def ensure_database():
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # as in production
+    count = Event.objects.count()
+    if count >= N_EVENTS and not os.environ.get("BENCH_REBUILD"):
+        print(f"Reusing the benchmark database: {count} events.")
+        return
+    if count:
+        sys.exit("The benchmark database has other data; set BENCH_REBUILD=1 after removing it.")
+    print(f"Building {N_EVENTS} synthetic events (once; about a minute) ...")
+    started = time.perf_counter()
+    build(N_EVENTS)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    print(f"Built in {time.perf_counter() - started:.0f} s.")
+
+
+def scenarios():
+    busy_person = (
+        Participation.objects.exclude(person=None)
+        .values_list("person__slug", flat=True)
+        .order_by("person_id")
+        .first()
+    )
+    event = Event.objects.published().order_by("pk")[500]
+    participation = event.participations.select_related("organization", "person").first()
+    person = event.participations.exclude(person=None).select_related("person").first().person
+    topic = event.topics.first()
+    return [
+        ("timeline", "no filter", "/"),
+        ("timeline", "one country", "/?country=KR"),
+        ("timeline", "country and type", "/?country=US&type=summit"),
+        ("timeline", "one person", f"/?person={busy_person}"),
+        ("timeline", "a year range", "/?from=2010&to=2012"),
+        ("timeline", "a search", "/?q=quantum+governance"),
+        ("timeline", "a deep page", "/?page=1000"),
+        ("record", "event page", event.get_absolute_url()),
+        ("record", "organization page", participation.organization.get_absolute_url()),
+        ("record", "person page", person.get_absolute_url()),
+        ("record", "topic page", topic.get_absolute_url()),
+    ]
+
+
+def measure(client, url):
+    for _ in range(3):  # warm up: connection, template and query-plan caches
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
+    return statistics.median(timings), p95, len(queries)
+
+
+def main():
+    ensure_database()
+    client = Client()
+    vendor = connection.vendor
+    print()
+    print(f"{N_EVENTS:,} events on {vendor}; {RUNS} requests per scenario after 3 warm-ups.")
+    print()
+    print("| page | scenario | median ms | p95 ms | queries | target |")
+    print("|---|---|---:|---:|---:|---|")
+    missed = []
+    for kind, name, url in scenarios():
+        median, p95, queries = measure(client, url)
+        target = TARGETS[kind]
+        ok = median <= target
+        if not ok:
+            missed.append(name)
+        mark = f"≤ {target} ms {'✓' if ok else '✗'}"
+        print(f"| {kind} | {name} | {median:.1f} | {p95:.1f} | {queries} | {mark} |")
+    print()
+    if missed:
+        print("Missed the target: " + ", ".join(missed))
+    else:
+        print("Every scenario meets its target.")
+
+
+if __name__ == "__main__":
+    main()
