@@ -105,7 +105,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# The site is in English. Translation machinery off saves a gettext lookup per country name
+# and per form label on every page (measured: a fifth of the timeline's rendering time).
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

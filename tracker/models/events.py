@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -31,6 +32,18 @@ class AttendanceMode(models.TextChoices):
     IN_PERSON = "in-person", "In person"
     VIRTUAL = "virtual", "Virtual"
     HYBRID = "hybrid", "In person and virtual"
+
+
+def _row_compare(event, operator):
+    """``(start_date, last_day, id) < (…)``: a row-value comparison, which SQLite and
+    PostgreSQL both answer with one range scan of the ``event_chronology`` index (the same
+    test written with OR cannot use the index)."""
+    table = Event._meta.db_table
+    return RawSQL(
+        f'("{table}"."start_date", "{table}"."last_day", "{table}"."id") {operator} (%s, %s, %s)',
+        (event.start_date, event.last_day, event.pk),
+        output_field=models.BooleanField(),
+    )
 
 
 class EventQuerySet(models.QuerySet):
@@ -89,19 +102,11 @@ class EventQuerySet(models.QuerySet):
 
     def before(self, event):
         """Events that come before ``event`` in chronological order (newest first)."""
-        return self.filter(
-            Q(start_date__lt=event.start_date)
-            | Q(start_date=event.start_date, last_day__lt=event.last_day)
-            | Q(start_date=event.start_date, last_day=event.last_day, pk__lt=event.pk)
-        ).chronological(newest_first=True)
+        return self.filter(_row_compare(event, "<")).chronological(newest_first=True)
 
     def after(self, event):
         """Events that come after ``event`` in chronological order (oldest first)."""
-        return self.filter(
-            Q(start_date__gt=event.start_date)
-            | Q(start_date=event.start_date, last_day__gt=event.last_day)
-            | Q(start_date=event.start_date, last_day=event.last_day, pk__gt=event.pk)
-        ).chronological(newest_first=False)
+        return self.filter(_row_compare(event, ">")).chronological(newest_first=False)
 
     def with_participants(self):
         return self.prefetch_related(
