@@ -4,15 +4,22 @@ from django.core.cache import cache
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    cache.clear()  # every test counts its own facets
-    # Tests talk plain HTTP to the test client and do not run collectstatic.
+def pytest_configure(config):
+    # Production settings (DEBUG off), less what needs TLS or collectstatic: the test client
+    # and the live server speak plain HTTP, and static files are served uncollected.
+    from django.conf import settings
+
     settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()  # every test renders and counts for itself
 
 
 @pytest.fixture

@@ -205,12 +205,14 @@ class Summary:
     bars: list
 
 
-def summary(filterset, query_pairs):
+def summary(filterset, query_pairs, data_version=None):
     """The total, facet counts and histogram for a filtered view, from the cache if the data
     has not changed since they were counted. ``query_pairs`` are the view's filter values."""
+    if data_version is None:
+        data_version = DataVersion.current()
     normalized = urlencode(sorted(query_pairs))
     digest = hashlib.sha256(normalized.encode()).hexdigest()
-    key = f"tracker:timeline:{DataVersion.current()}:{digest}"
+    key = f"tracker:timeline:{data_version}:{digest}"
     found = cache.get(key)
     if found is None:
         matching = filterset.queryset_without(None)

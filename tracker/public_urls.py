@@ -1,15 +1,26 @@
 from django.urls import path
 
 from tracker import views
+from tracker.caching import cached_public_page
 
 app_name = "tracker"
 
 urlpatterns = [
-    path("", views.TimelineView.as_view(), name="timeline"),
-    path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event"),
-    path("organizations/", views.OrganizationListView.as_view(), name="organizations"),
-    path("organizations/<slug:slug>/", views.OrganizationDetailView.as_view(), name="organization"),
-    path("people/", views.PersonListView.as_view(), name="people"),
-    path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
-    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
+    path("", cached_public_page(views.TimelineView.as_view()), name="timeline"),
+    path("events/<slug:slug>/", cached_public_page(views.EventDetailView.as_view()), name="event"),
+    path(
+        "organizations/",
+        cached_public_page(views.OrganizationListView.as_view()),
+        name="organizations",
+    ),
+    path(
+        "organizations/<slug:slug>/",
+        cached_public_page(views.OrganizationDetailView.as_view()),
+        name="organization",
+    ),
+    path("people/", cached_public_page(views.PersonListView.as_view()), name="people"),
+    path(
+        "people/<slug:slug>/", cached_public_page(views.PersonDetailView.as_view()), name="person"
+    ),
+    path("topics/<slug:slug>/", cached_public_page(views.TopicDetailView.as_view()), name="topic"),
 ]

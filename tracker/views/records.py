@@ -64,10 +64,10 @@ class EventDetailView(DetailView):
                     .order_by("from_event__start_date"),
                     to_attr="incoming",
                 ),
+                # Unordered: SQLite would scan the chronology index to honour an ORDER BY here
+                # instead of looking the few children up by parent; they are sorted below.
                 Prefetch(
-                    "sub_events",
-                    queryset=published_events.order_by("start_date", "pk"),
-                    to_attr="sub_event_list",
+                    "sub_events", queryset=published_events.order_by(), to_attr="sub_event_list"
                 ),
             )
         )
@@ -76,6 +76,7 @@ class EventDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         event = self.object
         published = Event.objects.published().select_related("event_type")
+        event.sub_event_list.sort(key=lambda sub: (sub.start_date, sub.last_day, sub.pk))
         canonical = self.request.build_absolute_uri(event.get_absolute_url())
         context.update(
             nav="timeline",

@@ -77,7 +77,9 @@ class TimelineView(FilterView):
     def paginate_queryset(self, queryset, page_size):
         """Like Django's, but a bad page number is reported instead of a 404 page, and the
         total comes from the cached summary."""
-        self.summary = facets.summary(self.filterset, self.filter_pairs())
+        self.summary = facets.summary(
+            self.filterset, self.filter_pairs(), getattr(self.request, "data_version", None)
+        )
         # Page through ids only: the database skips rows in its index without reading them,
         # which keeps deep pages fast; load_page then reads the page's 50 events.
         ids = queryset.values_list("pk", flat=True)

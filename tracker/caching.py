@@ -1,0 +1,46 @@
+"""Whole-response caching for the public pages.
+
+Every public page shows only published records, the same to every reader, so a rendered page
+can be reused until the data changes. The cache key holds the data version (bumped by every
+save or delete, see tracker/signals.py), the address asked for and today's date (which decides
+what reads as "upcoming"), so a cached page is never stale and every worker process agrees.
+"""
+
+import datetime
+import hashlib
+from functools import wraps
+
+from django.core.cache import cache
+from django.utils.cache import patch_cache_control
+
+from tracker.models import DataVersion
+
+PREFIX = "tracker:page"
+
+
+def page_key(request):
+    request.data_version = DataVersion.current()  # read once per request; see facets.summary
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{PREFIX}:{request.data_version}:{datetime.date.today().isoformat()}:{digest}"
+
+
+def cached_public_page(view):
+    """Serve a GET from the cache when the data has not changed since it was rendered."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "GET":
+            return view(request, *args, **kwargs)
+        key = page_key(request)
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code == 200:
+                cache.set(key, response)
+        patch_cache_control(response, public=True, max_age=60)
+        return response
+
+    return wrapper
