@@ -46,15 +46,18 @@ def facet_counts(filterset):
     """``{facet name: [Option, ...]}`` for the timeline's filter panel."""
     facets = {}
     for name in filterset.FACETS:
-        events = filterset.queryset_without(name).values("pk")
+        events = filterset.queryset_without(name).order_by()
         selected = filterset.active(name)
         facets[name] = list(COUNTERS[name](events, selected))
     return facets
 
 
+# Each counter gets the matching events (a queryset) and the chosen values of its facet.
+
+
 def _countries(events, selected):
     rows = (
-        EventCountry.objects.filter(event__in=events)
+        EventCountry.objects.filter(event__in=events.values("pk"))
         .values("country")
         .annotate(n=Count("event_id"))
         .order_by()
@@ -70,12 +73,7 @@ def _countries(events, selected):
 
 
 def _types(events, selected):
-    rows = (
-        Event.objects.filter(pk__in=events)
-        .values("event_type__slug", "event_type__name")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    rows = events.values("event_type__slug", "event_type__name").annotate(n=Count("pk")).order_by()
     chosen = {t.slug: t.name for t in selected}
     options = {r["event_type__slug"]: (r["event_type__name"], r["n"]) for r in rows}
     for slug, label in chosen.items():
@@ -87,7 +85,7 @@ def _types(events, selected):
 
 
 def _statuses(events, selected):
-    rows = Event.objects.filter(pk__in=events).values("status").annotate(n=Count("pk")).order_by()
+    rows = events.values("status").annotate(n=Count("pk")).order_by()
     counts = {r["status"]: r["n"] for r in rows}
     return [
         Option(value, label, counts.get(value, 0), value in selected)
@@ -100,7 +98,9 @@ def _participants(kind):
     def count(events, selected):
         field = kind
         rows = (
-            Participation.objects.filter(event__in=events, **{f"{field}__isnull": False})
+            Participation.objects.filter(
+                event__in=events.values("pk"), **{f"{field}__isnull": False}
+            )
             .values(f"{field}__slug", f"{field}__name")
             .annotate(
                 n=Count("event_id", distinct=True),
@@ -123,7 +123,7 @@ def _participants(kind):
 def _topics(events, selected):
     through = Event.topics.through
     rows = (
-        through.objects.filter(event__in=events)
+        through.objects.filter(event__in=events.values("pk"))
         .values("topic__slug", "topic__name")
         .annotate(n=Count("event_id"), chosen=_selected_first("topic", [t.pk for t in selected]))
         .order_by("-chosen", "-n", "topic__name")[: TOP["topic"] + len(selected)]

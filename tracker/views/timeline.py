@@ -18,6 +18,7 @@ PER_PAGE = 50
 SHOWN_PARTICIPANTS = 3
 CHART_HEIGHT = 80
 CHART_WIDTH = 720
+MAX_BAR_WIDTH = 48
 
 
 class CountedPaginator(Paginator):
@@ -205,10 +206,11 @@ class TimelineView(FilterView):
         if not bars:
             return []
         tallest = max(bar.count for bar in bars) or 1
-        width = CHART_WIDTH / len(bars)
+        width = min(CHART_WIDTH / len(bars), MAX_BAR_WIDTH)
         for i, bar in enumerate(bars):
             bar.x = round(i * width, 2)
             bar.width = round(max(width - 2, 1), 2)
+            bar.right = round(bar.x + bar.width, 2)
             bar.height = round(CHART_HEIGHT * bar.count / tallest, 2) if bar.count else 0
             bar.y = round(CHART_HEIGHT - bar.height, 2)
             iso = bar.period.isoformat()

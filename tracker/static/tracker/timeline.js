@@ -6,6 +6,13 @@
   var form = document.querySelector(".filter-form");
   if (!form) return;
 
+  // On a phone the filters start folded, unless a filter needs fixing.
+  var disclosure = document.querySelector(".filters-disclosure");
+  if (disclosure && window.matchMedia("(max-width: 820px)").matches &&
+      !form.querySelector("[aria-invalid=true]")) {
+    disclosure.open = false;
+  }
+
   // Keep shared links short: empty fields are not sent.
   form.addEventListener("submit", function () {
     form.querySelectorAll("input, select").forEach(function (field) {
