@@ -113,7 +113,10 @@ def test_person_page_shows_roles_current_and_former(client, seeded):
     assert [r.title for r in seth.context["current_roles"]] == [
         "Acting Special Envoy for Critical and Emerging Technology"
     ]
-    assert 'href="/?person=seth-center"' in seth.content.decode()
+    page = seth.content.decode()
+    assert 'href="/?person=seth-center"' in page
+    # An open-ended post says how recent the source that names it is.
+    assert "last confirmed 12 April 2024" in page
 
 
 def test_organization_page_shows_parent_children_people_and_events(client, seeded):

@@ -153,7 +153,9 @@ class OrganizationDetailView(EventsOfMixin, DetailView):
             ),
             Prefetch(
                 "roles",
-                queryset=Role.objects.select_related("person").order_by("-start_date", "pk"),
+                queryset=Role.objects.select_related("person", "source").order_by(
+                    "-start_date", "pk"
+                ),
                 to_attr="role_list",
             ),
         )
