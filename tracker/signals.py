@@ -1,38 +1,12 @@
 """Keep each event's derived data (countries involved, search document) in step with the
-records it is computed from, whichever way they are edited: admin, seed or shell."""
+records it is computed from, whichever way they are edited: admin, seed or shell; and bump the
+data version on every change, so cached pages and counts are never served stale."""
 
+from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from tracker.models import (
-    Citation,
-    DataVersion,
-    Event,
-    EventCountry,
-    EventRelation,
-    EventType,
-    Organization,
-    Participation,
-    Person,
-    Role,
-    Source,
-    Topic,
-)
-
-# Every model whose change can change what a public page shows.
-PUBLIC_MODELS = [
-    Citation,
-    Event,
-    EventCountry,
-    EventRelation,
-    EventType,
-    Organization,
-    Participation,
-    Person,
-    Role,
-    Source,
-    Topic,
-]
+from tracker.models import DataVersion, Event, EventType, Organization, Participation, Person, Topic
 
 
 def refresh(event_ids):
@@ -91,6 +65,14 @@ def bump_data_version(sender, **kwargs):
     if not kwargs.get("raw"):
         DataVersion.bump()
 
+
+# Every model whose change can change what a public page shows: all of the app's own,
+# less their history tables and the version itself.
+PUBLIC_MODELS = [
+    model
+    for model in apps.get_app_config("tracker").get_models()
+    if model is not DataVersion and not model.__name__.startswith("Historical")
+]
 
 for model in PUBLIC_MODELS:
     post_save.connect(bump_data_version, sender=model, dispatch_uid=f"bump-save-{model.__name__}")

@@ -123,9 +123,11 @@ class EventDetailView(DetailView):
 
 
 class EventsOfMixin:
-    """A record page that lists the record's latest events and links to the filtered timeline."""
+    """A record page that lists the record's latest events and links to the filtered timeline,
+    and, where the record has posts (``role_list``), splits them into current and former."""
 
     filter_name = ""
+    nav = ""
 
     def events_of(self, events):
         raise NotImplementedError
@@ -134,10 +136,16 @@ class EventsOfMixin:
         context = super().get_context_data(**kwargs)
         events = self.events_of(Event.objects.published())
         context.update(
+            nav=self.nav,
             events=events.select_related("event_type").chronological()[:RECENT_EVENTS],
             event_total=events.count(),
             timeline_url=f"/?{self.filter_name}={self.object.slug}",
         )
+        roles = getattr(self.object, "role_list", None)
+        if roles is not None:
+            today = datetime.date.today()
+            context["current_roles"] = [role for role in roles if role.is_current(today)]
+            context["former_roles"] = [role for role in roles if not role.is_current(today)]
         return context
 
 
@@ -145,6 +153,7 @@ class OrganizationDetailView(EventsOfMixin, DetailView):
     template_name = "tracker/organization_detail.html"
     context_object_name = "organization"
     filter_name = "organization"
+    nav = "organizations"
 
     def get_queryset(self):
         return Organization.objects.select_related("parent").prefetch_related(
@@ -163,22 +172,12 @@ class OrganizationDetailView(EventsOfMixin, DetailView):
     def events_of(self, events):
         return events.with_organizations([self.object])
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        today = datetime.date.today()
-        roles = self.object.role_list
-        context.update(
-            nav="organizations",
-            current_roles=[role for role in roles if role.is_current(today)],
-            former_roles=[role for role in roles if not role.is_current(today)],
-        )
-        return context
-
 
 class PersonDetailView(EventsOfMixin, DetailView):
     template_name = "tracker/person_detail.html"
     context_object_name = "person"
     filter_name = "person"
+    nav = "people"
 
     def get_queryset(self):
         return Person.objects.prefetch_related(
@@ -194,23 +193,13 @@ class PersonDetailView(EventsOfMixin, DetailView):
     def events_of(self, events):
         return events.with_people([self.object])
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        today = datetime.date.today()
-        roles = self.object.role_list
-        context.update(
-            nav="people",
-            current_roles=[role for role in roles if role.is_current(today)],
-            former_roles=[role for role in roles if not role.is_current(today)],
-        )
-        return context
-
 
 class TopicDetailView(EventsOfMixin, DetailView):
     model = Topic
     template_name = "tracker/topic_detail.html"
     context_object_name = "topic"
     filter_name = "topic"
+    nav = "timeline"
 
     def events_of(self, events):
         return events.about([self.object])
