@@ -70,6 +70,21 @@ def test_facet_counts_follow_the_other_filters(client, seeded):
     assert "seth-center" not in people
 
 
+@pytest.mark.parametrize("query", ["", "?status=held"])
+def test_facet_counts_leave_out_drafts(client, event_factory, participation_factory, query):
+    """Unfiltered counts are taken as all links less the drafts' links: check both paths."""
+    published = event_factory(country="KR")
+    draft = event_factory(country="KR", published=False)
+    ministry = factories.OrganizationFactory(slug="ministry", country="JP")
+    for event in (published, draft):
+        participation_factory(event=event, organization=ministry)
+        event.topics.add(factories.TopicFactory(slug="safety"))
+    facets = client.get("/" + query).context["facets"]
+    assert {o.value: o.count for o in facets["country"]} == {"KR": 1, "JP": 1}
+    assert {o.value: o.count for o in facets["organization"]} == {"ministry": 1}
+    assert {o.value: o.count for o in facets["topic"]} == {"safety": 1}
+
+
 def test_active_filters_are_removable_chips(client, seeded):
     response = client.get("/?country=GB&country=US&type=summit&q=seoul")
     chips = {chip.label: chip.remove_url for chip in response.context["chips"]}

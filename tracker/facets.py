@@ -15,11 +15,20 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Count
 from django_countries import countries
 
 from tracker.dates import MONTH_NAMES, PartialDate
-from tracker.models import DataVersion, Event, EventCountry, EventStatus, Participation
+from tracker.models import (
+    DataVersion,
+    Event,
+    EventCountry,
+    EventStatus,
+    Organization,
+    Participation,
+    Person,
+    Topic,
+)
 
 TOP = {"organization": 12, "person": 12, "topic": 25}
 
@@ -32,37 +41,48 @@ class Option:
     selected: bool
 
 
-def _selected_first(field, selected):
-    if not selected:
-        return Value(0, output_field=IntegerField())
-    return Case(
-        When(**{f"{field}__in": selected}, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
 def facet_counts(filterset):
-    """``{facet name: [Option, ...]}`` for the timeline's filter panel."""
+    """``{facet name: [Option, ...]}`` for the timeline's filter panel.
+
+    The filterset must be over published events (as the timeline's is)."""
     facets = {}
     for name in filterset.FACETS:
         events = filterset.queryset_without(name).order_by()
-        selected = filterset.active(name)
-        facets[name] = list(COUNTERS[name](events, selected))
+        everything = not filterset.is_filtered(besides=name)
+        facets[name] = COUNTERS[name](events, filterset.active(name), everything)
     return facets
 
 
-# Each counter gets the matching events (a queryset) and the chosen values of its facet.
+def _grouped(links, field, count):
+    return {row[field]: row["n"] for row in links.values(field).annotate(n=count).order_by()}
 
 
-def _countries(events, selected):
-    rows = (
-        EventCountry.objects.filter(event__in=events.values("pk"))
-        .values("country")
-        .annotate(n=Count("event_id"))
-        .order_by()
+def _link_counts(links, field, count, events, everything):
+    """Link rows (an event's countries, participants or topics) counted per ``field``, over
+    the matching events.
+
+    When no other filter applies, the matching events are all published ones. Counting every
+    link and taking away the drafts' links is then exact, and much faster than testing each
+    link's event (drafts are few, and the draft index finds them at once)."""
+    if not everything:
+        return _grouped(links.filter(event__in=events.values("pk")), field, count)
+    totals = _grouped(links, field, count)
+    drafts = _grouped(links.filter(event__in=Event.objects.drafts().values("pk")), field, count)
+    counts = {key: n - drafts.get(key, 0) for key, n in totals.items()}
+    return {key: n for key, n in counts.items() if n > 0}
+
+
+def _top(counts, selected_keys, limit):
+    """The ``limit`` largest counts, and every selected key whatever its count."""
+    ranked = sorted(counts, key=lambda key: -counts[key])
+    top = ranked[:limit]
+    return top + [key for key in selected_keys if key not in top]
+
+
+def _countries(events, selected, everything):
+    counts = _link_counts(
+        EventCountry.objects.all(), "country", Count("event_id"), events, everything
     )
-    counts = {row["country"]: row["n"] for row in rows}
     for code in selected:
         counts.setdefault(code, 0)
     options = [
@@ -72,7 +92,7 @@ def _countries(events, selected):
     return sorted(options, key=lambda o: (not o.selected, -o.count, o.label))
 
 
-def _types(events, selected):
+def _types(events, selected, everything):
     rows = events.values("event_type__slug", "event_type__name").annotate(n=Count("pk")).order_by()
     chosen = {t.slug: t.name for t in selected}
     options = {r["event_type__slug"]: (r["event_type__name"], r["n"]) for r in rows}
@@ -84,7 +104,7 @@ def _types(events, selected):
     )
 
 
-def _statuses(events, selected):
+def _statuses(events, selected, everything):
     rows = events.values("status").annotate(n=Count("pk")).order_by()
     counts = {r["status"]: r["n"] for r in rows}
     return [
@@ -94,55 +114,46 @@ def _statuses(events, selected):
     ]
 
 
-def _participants(kind):
-    def count(events, selected):
-        field = kind
-        rows = (
-            Participation.objects.filter(
-                event__in=events.values("pk"), **{f"{field}__isnull": False}
-            )
-            .values(f"{field}__slug", f"{field}__name")
-            .annotate(
-                n=Count("event_id", distinct=True),
-                chosen=_selected_first(field, [obj.pk for obj in selected]),
-            )
-            .order_by("-chosen", "-n", f"{field}__name")[: TOP[kind] + len(selected)]
-        )
-        chosen = {obj.slug: obj.name for obj in selected}
+def _records(model, links, field, count, name):
+    """A counter for a facet of records (organizations, people, topics) reached through
+    ``links``: counts per id, then one query for the names of those shown."""
+
+    def counter(events, selected, everything):
+        counts = _link_counts(links, field, count, events, everything)
+        chosen = {obj.pk for obj in selected}
+        keys = _top(counts, [obj.pk for obj in selected], TOP[name])
+        records = model.objects.in_bulk(keys)
         options = [
-            Option(r[f"{field}__slug"], r[f"{field}__name"], r["n"], r[f"{field}__slug"] in chosen)
-            for r in rows
+            Option(records[key].slug, records[key].name, counts.get(key, 0), key in chosen)
+            for key in keys
+            if key in records
         ]
-        shown = {o.value for o in options}
-        options += [Option(s, label, 0, True) for s, label in chosen.items() if s not in shown]
-        return options
+        return sorted(options, key=lambda o: (not o.selected, -o.count, o.label))
 
-    return count
-
-
-def _topics(events, selected):
-    through = Event.topics.through
-    rows = (
-        through.objects.filter(event__in=events.values("pk"))
-        .values("topic__slug", "topic__name")
-        .annotate(n=Count("event_id"), chosen=_selected_first("topic", [t.pk for t in selected]))
-        .order_by("-chosen", "-n", "topic__name")[: TOP["topic"] + len(selected)]
-    )
-    chosen = {t.slug: t.name for t in selected}
-    options = [
-        Option(r["topic__slug"], r["topic__name"], r["n"], r["topic__slug"] in chosen) for r in rows
-    ]
-    shown = {o.value for o in options}
-    return options + [Option(s, label, 0, True) for s, label in chosen.items() if s not in shown]
+    return counter
 
 
 COUNTERS = {
     "country": _countries,
     "type": _types,
     "status": _statuses,
-    "organization": _participants("organization"),
-    "person": _participants("person"),
-    "topic": _topics,
+    "organization": _records(
+        Organization,
+        Participation.objects.exclude(organization=None),
+        "organization_id",
+        Count("event_id", distinct=True),
+        "organization",
+    ),
+    "person": _records(
+        Person,
+        Participation.objects.exclude(person=None),
+        "person_id",
+        Count("event_id", distinct=True),
+        "person",
+    ),
+    "topic": _records(
+        Topic, Event.topics.through.objects.all(), "topic_id", Count("event_id"), "topic"
+    ),
 }
 
 

@@ -192,6 +192,10 @@ class EventFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def is_filtered(self, besides=None):
+        """Whether any filter other than ``besides`` (and the order) narrows the events."""
+        return any(self.active(name) for name in self.filters if name not in {besides, "order"})
+
     def active(self, name):
         """The understood values of a filter, as a list (empty when not set)."""
         if name not in getattr(self.form, "cleaned_data", {}):

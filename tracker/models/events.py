@@ -228,6 +228,7 @@ class Event(PartialDateRange, models.Model):
             models.Index(
                 fields=["last_day"], condition=Q(published=True), name="event_published_last_day"
             ),
+            models.Index(fields=["id"], condition=Q(published=False), name="event_drafts"),
             models.Index(
                 fields=["event_type", "start_date", "last_day", "id"],
                 condition=Q(published=True),
