@@ -37,10 +37,35 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_secret_key_is_required_when_debug_is_off():
-    result = manage("check")
+def run_python(code, **env):
+    clean_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean_env, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_server_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = run_python("import tracker.wsgi")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert run_python("import tracker.wsgi", SECRET_KEY="k" * 60).returncode == 0
+
+
+def test_nothing_signs_with_an_empty_key():
+    code = "import django; django.setup(); from django.core import signing; signing.dumps(1)"
+    result = run_python(code)
+    assert result.returncode != 0
+    assert "SECRET_KEY setting must not be empty" in result.stderr
+
+
+def test_migration_checks_run_without_a_key():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
 
 
 def test_debug_is_off_unless_set():
