@@ -93,6 +93,7 @@ def test_drafts_and_unknown_slugs_are_404(client, event_factory):
     ]:
         response = client.get(url)
         assert response.status_code == 404, url
+        assert "There is no published record at this address" in response.content.decode()
 
 
 def test_person_page_shows_roles_current_and_former(client, seeded):
