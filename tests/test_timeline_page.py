@@ -53,8 +53,17 @@ def test_scheduled_future_events_read_as_upcoming_and_today_is_marked(client, ev
     page = response.content.decode()
     assert "Upcoming" in page
     assert "Cancelled" in page
-    # The marker sits between the future event and the past ones.
+    # The marker sits between the future event and the past ones, in either order.
     assert page.index("Future summit") < page.index("today-marker") < page.index("Past meeting")
+    page = client.get("/?order=asc").content.decode()
+    assert page.index("Past meeting") < page.index("today-marker") < page.index("Future summit")
+
+
+def test_today_marker_tops_the_first_page_when_nothing_is_upcoming(client, event_factory):
+    event_factory(title="Past meeting", start_date=D(2020, 1, 1))
+    for query in ["/", "/?page=abc"]:
+        page = client.get(query).content.decode()
+        assert page.index("today-marker") < page.index("Past meeting")
 
 
 def test_facet_counts_follow_the_other_filters(client, seeded):

@@ -50,7 +50,7 @@ class Chip:
 class TimelineView(FilterView):
     filterset_class = EventFilterSet
     template_name = "tracker/timeline.html"
-    context_object_name = "events"
+    context_object_name = "page_ids"  # the page's events, with all they show: page_events
     strict = False  # a filter that is not understood is reported; the others still apply
     paginate_by = PER_PAGE
 
@@ -101,6 +101,7 @@ class TimelineView(FilterView):
             page = paginator.page(number)
         except InvalidPage:
             page = paginator.page(1)
+        self.page_number = page.number
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -127,7 +128,6 @@ class TimelineView(FilterView):
             highlight_terms=terms,
             page_notice=getattr(self, "page_notice", ""),
             errors=filterset.form.errors if filterset.is_bound else {},
-            status_choices=EventStatus.choices,
         )
         return context
 
@@ -145,12 +145,10 @@ class TimelineView(FilterView):
         return events
 
     def place_today_marker(self, events):
+        """Mark the event before which "today" falls, in either chronological order."""
         order = self.filterset.ordering_mode
         if order == "relevance" or not events:
-            self.marker_at_end = False
             return
-        page = self.request.GET.get("page")
-        first_page = page in (None, "", "1")
         index = None
         for i, event in enumerate(events):
             ongoing_or_later = event.last_day >= self.today
@@ -160,7 +158,8 @@ class TimelineView(FilterView):
             if order == "asc" and ongoing_or_later:
                 index = i
                 break
-        if index is not None and (index > 0 or first_page):
+        # At the top of a page only on the first: elsewhere "today" lies on an earlier page.
+        if index is not None and (index > 0 or self.page_number == 1):
             events[index].marker_before = True
 
     def group(self, events):
