@@ -53,3 +53,22 @@ def test_parse_reads_websearch_syntax():
     assert parsed.terms == ["working group", "unclosed", "quantum", "seoul"]
     assert not parse("   ")
     assert not parse("or or")
+
+
+@pytest.mark.django_db
+def test_postgres_search_uses_the_gin_index():
+    """The query's expression must match the index's (migration 0002), or PostgreSQL
+    quietly falls back to reading every event."""
+    from django.db import connection
+
+    from tracker import search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the full-text index exists on PostgreSQL only")
+    queryset = search.matching(Event.objects.all(), "working group")
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "event_search_gin" in plan, plan

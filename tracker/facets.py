@@ -162,11 +162,17 @@ COUNTERS = {
 
 @dataclass
 class Bar:
+    """One period of the overview chart; the view lays it out (x, y, width…) and links it."""
+
     period: PartialDate
     label: str
     count: int
     x: float = 0
+    y: float = 0
+    width: float = 0
     height: float = 0
+    right: float = 0
+    url: str = ""
 
 
 def histogram(events):
