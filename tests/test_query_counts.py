@@ -17,6 +17,8 @@ PAGES = {
     "organization": ("/organizations/{org}/", 6),
     "person": ("/people/{person}/", 5),
     "topic": ("/topics/{topic}/", 4),
+    "organizations": ("/organizations/", 4),
+    "people": ("/people/", 4),
 }
 
 

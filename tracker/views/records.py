@@ -205,6 +205,22 @@ class TopicDetailView(EventsOfMixin, DetailView):
         return events.about([self.object])
 
 
+def attach_event_counts(records, field):
+    """Give each organization or person shown its number of published events: one grouped
+    query over the page's rows, not a count over every participation."""
+    records = list(records)
+    rows = (
+        Participation.objects.filter(**{f"{field}__in": records}, event__published=True)
+        .values(field)
+        .annotate(n=Count("event_id", distinct=True))
+        .order_by()
+    )
+    counts = {row[field]: row["n"] for row in rows}
+    for record in records:
+        record.event_count = counts.get(record.pk, 0)
+    return records
+
+
 class SearchableListMixin:
     """``?q=`` narrows the list by name; ``?format=json`` answers the timeline's typeahead."""
 
@@ -233,18 +249,15 @@ class SearchableListMixin:
 class OrganizationListView(SearchableListMixin, ListView):
     model = Organization
     template_name = "tracker/organization_list.html"
+    paginate_by = 200
     search_fields = ("name", "acronym", "other_names")
 
     def get_queryset(self):
-        published = Q(participations__event__published=True)
-        return self.searched(
-            Organization.objects.annotate(
-                event_count=Count("participations__event", filter=published, distinct=True)
-            ).order_by("country", "name")
-        )
+        return self.searched(Organization.objects.order_by("country", "name"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["object_list"] = attach_event_counts(context["object_list"], "organization")
         groups = []
         for code, items in groupby(context["object_list"], key=lambda o: o.country.code or ""):
             label = countries.name(code) if code else "International and bilateral"
@@ -261,14 +274,10 @@ class PersonListView(SearchableListMixin, ListView):
     search_fields = ("name", "native_name", "other_names")
 
     def get_queryset(self):
-        published = Q(participations__event__published=True)
-        return self.searched(
-            Person.objects.annotate(
-                event_count=Count("participations__event", filter=published, distinct=True)
-            ).order_by("name", "pk")
-        )
+        return self.searched(Person.objects.order_by("name", "pk"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["object_list"] = attach_event_counts(context["object_list"], "person")
         context.update(nav="people", search_text=self.search_text)
         return context
