@@ -257,3 +257,12 @@ def test_history_records_an_edit_and_restore_brings_the_old_value_back(editor_cl
     person.refresh_from_db()
     assert person.bio == original
     assert person.history.count() >= 3
+
+
+def test_deleting_a_cited_organization_in_the_admin_is_refused_and_explained(editor_client, seeded):
+    ministry = Organization.objects.get(slug="ministry-of-foreign-affairs")
+    url = admin_url("organization", "delete", ministry.pk)
+    page = editor_client.get(url).content.decode()
+    assert "would require deleting the following protected related objects" in page
+    editor_client.post(url, {"post": "yes"})
+    assert Organization.objects.filter(pk=ministry.pk).exists()
