@@ -22,11 +22,12 @@ def highlight(text, terms, autoescape=True):
     if not terms:
         return escaped
     wanted = "|".join(re.escape(str(conditional_escape(term))) for term in terms)
-    # Entities such as &amp; are matched first and left whole, so a term never splits one.
-    pattern = re.compile(f"(&#?[a-zA-Z0-9]+;)|({wanted})", re.IGNORECASE)
+    # An entity such as &amp; is consumed whole where no term starts, so a term is never
+    # marked inside one (and a term that itself holds an entity is still found).
+    pattern = re.compile(f"({wanted})|(&#?[a-zA-Z0-9]+;)", re.IGNORECASE)
 
     def mark(match):
-        return match.group(0) if match.group(1) else f"<mark>{match.group(2)}</mark>"
+        return f"<mark>{match.group(1)}</mark>" if match.group(1) else match.group(0)
 
     return mark_safe(pattern.sub(mark, str(escaped)))
 
