@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run serve test lint bench screenshots clean
+.PHONY: help install run test lint bench clean
 
 help:
 	@echo "make run    set up (venv, install, migrate, seed, local admin) and serve http://$(HOST):$(PORT)/"

@@ -122,3 +122,19 @@ def test_pages_fit_a_375px_phone(site, browser, path):
     assert overflow <= 375
     assert serious_violations(phone) == []
     phone.close()
+
+
+def test_typeahead_suggests_people_and_the_field_takes_their_key(site, page):
+    page.goto(site + "/")
+    field = page.locator("#id_person_other")
+    field.fill("seth")
+    page.wait_for_selector(
+        "#id_person_other-suggestions option[value='seth-center']", state="attached"
+    )
+    field.fill("seth-center")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert "person=seth-center" in page.url
+    assert page.locator(".event-title").all_inner_texts() == [
+        "Korea–U.S. AI Working Group: launch and first meeting"
+    ]
