@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.cache import cache
 
@@ -9,6 +11,8 @@ def pytest_configure(config):
     # and the live server speak plain HTTP, and static files are served uncollected.
     from django.conf import settings
 
+    # `make test` exports a test key; this lets a bare `pytest` run as well.
+    settings.SECRET_KEY = os.environ.get("SECRET_KEY") or "test-only-not-a-secret"
     settings.SECURE_SSL_REDIRECT = False
     settings.SECURE_HSTS_SECONDS = 0
     settings.STORAGES = {
