@@ -27,7 +27,7 @@ run: export DEBUG ?= 1
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_seed
-	$(MANAGE) ensure_local_admin
+	$(MANAGE) ensure_local_admin --url http://$(HOST):$(PORT)/admin/
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: export SECRET_KEY ?= test-only-not-a-secret

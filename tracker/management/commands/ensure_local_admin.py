@@ -9,6 +9,11 @@ PASSWORD = "admin"
 class Command(BaseCommand):
     help = "Make sure a local admin login exists (development only: DEBUG must be on)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/admin/", help="Where the admin will be."
+        )
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
@@ -23,6 +28,6 @@ class Command(BaseCommand):
         else:
             state = "already there"
         self.stdout.write(
-            f"Local admin login ({state}): http://127.0.0.1:8000/admin/ "
+            f"Local admin login ({state}): {options['url']} "
             f"user '{USERNAME}', password '{PASSWORD}' unless you changed it."
         )
