@@ -146,6 +146,7 @@ def test_drafts_never_show(event_factory):
         ({"q": "seoul\x00"}, "q", "Null characters are not allowed"),
         ({"order": "sideways"}, "order", "Select a valid choice"),
         ({"country": ["KR"] * 21}, "country", "Choose at most 20"),
+        ({"from": "2024-03", "to": "2023"}, "to", "“To” (2023) is before “From” (March 2024)"),
     ],
 )
 def test_bad_values_become_form_errors(seeded, data, field, message):

@@ -77,6 +77,15 @@ def country_choices():
     return list(countries)
 
 
+class TimelineForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("from"), cleaned.get("to")
+        if first and last and last.last < first.first:
+            self.add_error("to", f"“To” ({last}) is before “From” ({first}).")
+        return cleaned
+
+
 class EventFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
@@ -127,6 +136,7 @@ class EventFilterSet(django_filters.FilterSet):
     class Meta:
         model = Event
         fields = []
+        form = TimelineForm
 
     FACETS = ("country", "type", "status", "organization", "person", "topic")
 
