@@ -241,3 +241,28 @@ def test_roles_are_current_or_former_truthfully(role_factory):
     assert set(Role.objects.former(today)) == {president, ended_unknown_date}
     assert president.period == "10 May 2022 – 4 April 2025"
     assert not president.is_current(today) and open_ended.is_current(today)
+
+
+def test_every_other_constraint_holds_in_the_database(
+    event_factory, organization_factory, citation_factory, role_factory
+):
+    from tracker.models import Citation, DataVersion, EventCountry, Organization
+
+    event = event_factory()
+    refused(lambda: Event.objects.filter(pk=event.pk).update(start_precision=""))
+    refused(lambda: Event.objects.filter(pk=event.pk).update(last_day=D(2000, 1, 1)))
+    refused(lambda: Event.objects.filter(pk=event.pk).update(parent=event))
+    ministry = organization_factory()
+    refused(lambda: Organization.objects.filter(pk=ministry.pk).update(parent=ministry))
+    citation = citation_factory(event=event)
+    refused(lambda: Citation.objects.create(event=event, source=citation.source))
+    refused(
+        lambda: (
+            EventCountry.objects.create(event=event, country="KR")
+            and EventCountry.objects.create(event=event, country="KR")
+        )
+    )
+    role = role_factory(start_date=D(2023, 1, 1), start_precision="year")
+    refused(lambda: Role.objects.filter(pk=role.pk).update(start_date=D(2023, 6, 1)))
+    refused(lambda: Role.objects.filter(pk=role.pk).update(start_precision=""))
+    refused(lambda: DataVersion.objects.create(pk=2))
