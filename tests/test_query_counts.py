@@ -14,10 +14,10 @@ PAGES = {
     ),
     "timeline, searched": ("/?q=summary", 17),
     "event": ("/events/bulk-event-3/", 11),
-    "organization": ("/organizations/{org}/", 6),
+    "organization": ("/organizations/{org}/", 8),
     "person": ("/people/{person}/", 5),
     "topic": ("/topics/{topic}/", 4),
-    "organizations": ("/organizations/", 4),
+    "organizations": ("/organizations/", 5),
     "people": ("/people/", 4),
 }
 

@@ -136,6 +136,23 @@ def test_organization_page_shows_parent_children_people_and_events(client, seede
     )
 
 
+def test_an_organization_counts_the_events_of_the_offices_within_it(client, seeded):
+    response = client.get("/organizations/department-of-state/")
+    assert [e.slug for e in response.context["events"]] == ["ai-working-group-first-meeting-2024"]
+    assert "Including those of the organizations within it" in response.content.decode()
+    url = response.context["timeline_url"]
+    assert url == (
+        "/?organization=department-of-state"
+        "&organization=office-of-the-special-envoy-for-critical-and-emerging-technology"
+    )
+    assert client.get(url).context["total"] == 1
+    listing = client.get("/organizations/").context["groups"]
+    counts = {o.slug: o.event_count for g in listing for o in g["organizations"]}
+    assert counts["department-of-state"] == 1
+    assert counts["office-of-the-president"] == 5  # its own three, and two of its offices
+    assert counts["the-white-house"] == 3  # two of its own, and the NSC's dialogue
+
+
 def test_topic_page_lists_its_events(client, seeded):
     response = client.get("/topics/ai-safety/")
     assert response.context["event_total"] == 3

@@ -21,6 +21,29 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class OrganizationQuerySet(models.QuerySet):
+    def families(self, pks):
+        """``{pk: {pk and every organization below it}}`` for each of ``pks``: its offices,
+        their units and so on, found with one query over the parent links."""
+        children = {}
+        for pk, parent_id in Organization.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        families = {}
+        for root in pks:
+            found, todo = set(), [root]
+            while todo:
+                pk = todo.pop()
+                if pk not in found:
+                    found.add(pk)
+                    todo.extend(children.get(pk, []))
+            families[root] = found
+        return families
+
+    def with_descendants(self, organization):
+        """``organization`` and every organization below it."""
+        return self.filter(pk__in=self.families([organization.pk])[organization.pk])
+
+
 class Organization(models.Model):
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, help_text="The URL key; keep it stable.")
@@ -45,6 +68,7 @@ class Organization(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -2,13 +2,16 @@
 
 import datetime
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 
+from tracker.filters import MAX_VALUES
 from tracker.models import (
     Citation,
     Event,
@@ -132,14 +135,19 @@ class EventsOfMixin:
     def events_of(self, events):
         raise NotImplementedError
 
+    def timeline_slugs(self):
+        """The records whose events the page lists, as the timeline filter takes them."""
+        return [self.object.slug]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         events = self.events_of(Event.objects.published())
+        query = urlencode([(self.filter_name, slug) for slug in self.timeline_slugs()])
         context.update(
             nav=self.nav,
             events=events.select_related("event_type").chronological()[:RECENT_EVENTS],
             event_total=events.count(),
-            timeline_url=f"/?{self.filter_name}={self.object.slug}",
+            timeline_url=f"{reverse('tracker:timeline')}?{query}",
         )
         roles = getattr(self.object, "role_list", None)
         if roles is not None:
@@ -169,8 +177,26 @@ class OrganizationDetailView(EventsOfMixin, DetailView):
             ),
         )
 
+    @cached_property
+    def family(self):
+        """This organization and those below it: their events are its events too (the
+        Department of State took part where its Special Envoy's office did)."""
+        return list(
+            Organization.objects.with_descendants(self.object).order_by("pk").values("pk", "slug")
+        )
+
     def events_of(self, events):
-        return events.with_organizations([self.object])
+        return events.with_organizations([row["pk"] for row in self.family])
+
+    def timeline_slugs(self):
+        own = [self.object.slug]
+        others = sorted(row["slug"] for row in self.family if row["pk"] != self.object.pk)
+        return own + others[: MAX_VALUES - 1]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["includes_units"] = len(self.family) > 1
+        return context
 
 
 class PersonDetailView(EventsOfMixin, DetailView):
@@ -206,7 +232,7 @@ class TopicDetailView(EventsOfMixin, DetailView):
 
 
 def attach_event_counts(records, field):
-    """Give each organization or person shown its number of published events: one grouped
+    """Give each person (or other record) shown its number of published events: one grouped
     query over the page's rows, not a count over every participation."""
     records = list(records)
     rows = (
@@ -219,6 +245,25 @@ def attach_event_counts(records, field):
     for record in records:
         record.event_count = counts.get(record.pk, 0)
     return records
+
+
+def attach_organization_event_counts(organizations):
+    """Like attach_event_counts, counting the events of the organizations within each one
+    too, as its own page does: one query for the tree, one for the participations."""
+    organizations = list(organizations)
+    families = Organization.objects.families([org.pk for org in organizations])
+    members = set().union(*families.values()) if families else set()
+    events = {}
+    pairs = (
+        Participation.objects.filter(organization__in=members, event__published=True)
+        .values_list("organization_id", "event_id")
+        .distinct()
+    )
+    for organization_id, event_id in pairs:
+        events.setdefault(organization_id, set()).add(event_id)
+    for org in organizations:
+        org.event_count = len(set().union(*(events.get(pk, set()) for pk in families[org.pk])))
+    return organizations
 
 
 class SearchableListMixin:
@@ -257,7 +302,7 @@ class OrganizationListView(SearchableListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["object_list"] = attach_event_counts(context["object_list"], "organization")
+        context["object_list"] = attach_organization_event_counts(context["object_list"])
         groups = []
         for code, items in groupby(context["object_list"], key=lambda o: o.country.code or ""):
             label = countries.name(code) if code else "International and bilateral"
