@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests import factories
+from tracker.dates import MONTH_NAMES
 
 D = datetime.date
 
@@ -182,6 +183,15 @@ def test_histogram_counts_per_month_within_two_years_and_links_each_bar(client, 
     assert may.count == 4
     assert may.url == "?from=2024-05&to=2024-05"
     assert "May 2024: 4 events" in client.get("/").content.decode()
+
+
+def test_histogram_covers_the_whole_date_range_asked_for(client, seeded):
+    bars = client.get("/?from=2024&to=2024").context["bars"]
+    assert [bar.label for bar in bars] == [f"{month[:3]} 2024" for month in MONTH_NAMES[1:]]
+    assert [bar.count for bar in bars] == [0, 0, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0]
+    # A range far wider than the data does not draw centuries of empty bars.
+    bars = client.get("/?from=1000&to=9999").context["bars"]
+    assert (bars[0].label, bars[-1].label, len(bars)) == ("Apr 2023", "May 2024", 14)
 
 
 def test_histogram_counts_per_year_over_longer_ranges(client, db):

@@ -31,6 +31,7 @@ from tracker.models import (
 )
 
 TOP = {"organization": 12, "person": 12, "topic": 25}
+MAX_CHART_YEARS = 60
 
 
 @dataclass
@@ -175,9 +176,11 @@ class Bar:
     url: str = ""
 
 
-def histogram(events):
-    """Matching events per year, or per month when they span two years or less.
+def histogram(events, since=None, until=None):
+    """Matching events per year, or per month when the chart spans two years or less.
 
+    The chart runs from the first matching event to the last, widened to the view's own
+    date range (``since``/``until``) when it has one, so a view of 2024 shows all of 2024.
     One query: events counted per start date (a few thousand rows at most for 30 years),
     folded into periods here, which is faster than date functions on SQLite."""
     per_day = Counter(
@@ -189,6 +192,10 @@ def histogram(events):
     if not per_day:
         return []
     first, last = min(per_day), max(per_day)
+    wide_first = min(first, since) if since else first
+    wide_last = max(last, until) if until else last
+    if wide_last.year - wide_first.year < MAX_CHART_YEARS:  # "from=1000" widens nothing
+        first, last = wide_first, wide_last
     monthly = (last.year - first.year) * 12 + last.month - first.month < 24
     periods = Counter()
     for day, n in per_day.items():
@@ -233,8 +240,13 @@ def summary(filterset, query_pairs, data_version=None):
     found = cache.get(key)
     if found is None:
         matching = filterset.queryset_without(None)
+        data = filterset.form.cleaned_data
+        since = data["from"].first if data.get("from") else None
+        until = data["to"].last if data.get("to") else None
         found = Summary(
-            total=matching.count(), facets=facet_counts(filterset), bars=histogram(matching)
+            total=matching.count(),
+            facets=facet_counts(filterset),
+            bars=histogram(matching, since, until),
         )
         cache.set(key, found)
     return found
