@@ -266,3 +266,23 @@ def test_every_other_constraint_holds_in_the_database(
     refused(lambda: Role.objects.filter(pk=role.pk).update(start_date=D(2023, 6, 1)))
     refused(lambda: Role.objects.filter(pk=role.pk).update(start_precision=""))
     refused(lambda: DataVersion.objects.create(pk=2))
+
+
+@pytest.mark.parametrize("model", ["event", "organization", "person", "topic"])
+def test_wikidata_ids_are_checked(
+    model, event_factory, organization_factory, person_factory, topic_factory
+):
+    from django.core.exceptions import ValidationError
+
+    factory = {
+        "event": event_factory,
+        "organization": organization_factory,
+        "person": person_factory,
+        "topic": topic_factory,
+    }[model]
+    record = factory()
+    record.wikidata_id = "Q22686"
+    record.full_clean()
+    record.wikidata_id = "22686"
+    with pytest.raises(ValidationError, match="Wikidata item ID"):
+        record.full_clean()

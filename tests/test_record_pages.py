@@ -93,7 +93,7 @@ def test_drafts_and_unknown_slugs_are_404(client, event_factory):
     ]:
         response = client.get(url)
         assert response.status_code == 404, url
-        assert "There is no published record at this address" in response.content.decode()
+        assert "There is nothing to show at this address" in response.content.decode()
 
 
 def test_person_page_shows_roles_current_and_former(client, seeded):
@@ -185,17 +185,40 @@ def test_people_are_alphabetical_and_searchable(client, seeded):
     assert "&lt;b&gt;zzz" in client.get("/people/?q=<b>zzz").content.decode()
 
 
+@pytest.mark.parametrize(
+    ("url", "q", "expected"),
+    [
+        ("/people/", "sulli", [{"slug": "jake-sullivan", "name": "Jake Sullivan"}]),
+        ("/people/", "조태용", [{"slug": "cho-tae-yong", "name": "Cho Tae-yong"}]),
+        (
+            "/organizations/",
+            "State Department",
+            [{"slug": "department-of-state", "name": "Department of State"}],
+        ),
+        ("/organizations/", "no such body", []),
+    ],
+)
+def test_typeahead_json_finds_records_by_any_of_their_names(client, seeded, url, q, expected):
+    assert client.get(url, {"format": "json", "q": q}).json() == {"results": expected}
+
+
 @pytest.mark.parametrize("url", ["/people/", "/organizations/"])
-def test_typeahead_json(client, seeded, url):
-    data = client.get(url, {"format": "json", "q": "sta"}).json()
-    assert all({"slug", "name"} == set(row) for row in data["results"])
-    if url == "/organizations/":
-        assert {"slug": "department-of-state", "name": "Department of State"} in data["results"]
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("page=abc", 404), ("page=999", 404), ("page=" + "9" * 50, 404), ("q=%00", 200)],
+)
+def test_list_pages_answer_bad_input_with_a_4xx_or_the_list(client, seeded, url, query, status):
+    response = client.get(url + "?" + query)
+    assert response.status_code == status
+    if status == 404:
+        assert "There is nothing to show at this address" in response.content.decode()
 
 
-@pytest.mark.parametrize("query", ["page=abc", "page=999", "q=%00", "q=" + "x" * 5000])
-def test_people_list_bad_input_is_not_a_500(client, seeded, query):
-    assert client.get("/people/?" + query).status_code in (200, 404)
+@pytest.mark.parametrize("url", ["/people/", "/organizations/"])
+def test_list_search_is_capped_and_escaped(client, seeded, url):
+    page = client.get(url, {"q": "<b>" + "x" * 5000}).content.decode()
+    assert "&lt;b&gt;xxx" in page
+    assert "x" * 201 not in page  # the search is cut to 200 characters
 
 
 def test_event_titles_are_escaped(client, event_factory):

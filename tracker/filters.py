@@ -62,7 +62,13 @@ class SlugChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SlugFilter(django_filters.ModelMultipleChoiceFilter):
+    """Records chosen by slug, the key the timeline's URLs use."""
+
     field_class = SlugChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
 
 
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
@@ -98,33 +104,20 @@ class EventFilterSet(django_filters.FilterSet):
     to = PartialDateFilter(method="filter_to", label="To")
     country = ChoicesFilter(choices=country_choices, method="filter_country", label="Country")
     type = SlugFilter(
-        queryset=EventType.objects.all(),
-        to_field_name="slug",
-        method="filter_type",
-        label="Type",
-        noun="event type",
+        queryset=EventType.objects.all(), method="filter_type", label="Type", noun="event type"
     )
     status = ChoicesFilter(choices=EventStatus.choices, method="filter_status", label="Status")
     organization = SlugFilter(
         queryset=Organization.objects.all(),
-        to_field_name="slug",
         method="filter_organization",
         label="Organization",
         noun="organization",
     )
     person = SlugFilter(
-        queryset=Person.objects.all(),
-        to_field_name="slug",
-        method="filter_person",
-        label="Person",
-        noun="person",
+        queryset=Person.objects.all(), method="filter_person", label="Person", noun="person"
     )
     topic = SlugFilter(
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        method="filter_topic",
-        label="Topic",
-        noun="topic",
+        queryset=Topic.objects.all(), method="filter_topic", label="Topic", noun="topic"
     )
     order = django_filters.ChoiceFilter(
         choices=[("desc", "Newest first"), ("asc", "Oldest first")],

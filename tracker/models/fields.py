@@ -1,10 +1,11 @@
 """Pieces shared by the models: partial-date constraints, Wikidata IDs, other names."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
-from tracker.dates import PartialDate, Precision
+from tracker.dates import InvalidPartialDate, PartialDate, Precision
 
 wikidata_validator = RegexValidator(
     r"^Q[1-9][0-9]{0,11}$", "Enter a Wikidata item ID such as Q42 (a Q and its number)."
@@ -88,10 +89,6 @@ class PartialDateRange:
 
     def clean_dates(self):
         """Form-level messages for what the database constraints also refuse."""
-        from django.core.exceptions import ValidationError
-
-        from tracker.dates import InvalidPartialDate
-
         errors = {}
         for prefix in ("start", "end"):
             date = getattr(self, f"{prefix}_date")

@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from tracker.models.fields import wikidata_field
+
 
 class EventType(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -23,7 +25,7 @@ class Topic(models.Model):
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=150, unique=True)
     description = models.TextField(blank=True)
-    wikidata_id = models.CharField("Wikidata ID", max_length=13, blank=True)
+    wikidata_id = wikidata_field()
 
     history = HistoricalRecords()
 
