@@ -195,6 +195,26 @@ class EventFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def parameter_errors(self, allowed=()):
+        """``{parameter: [message, ...]}`` for every parameter that is not understood: a name
+        that is neither a filter nor in ``allowed``, or a value the filter refuses.
+
+        The timeline page is forgiving (it reports and goes on); the data formats (the API
+        and the exports) are strict and answer 400 with these, so that a program never takes
+        a misspelt filter for "every event"."""
+        errors = {}
+        known = set(self.filters) | set(allowed)
+        for name in self.data:
+            if name not in known:
+                shown = name[:40].replace("\x00", "")
+                errors[name] = [
+                    f"“{shown}” is not a parameter here; use {', '.join(sorted(known))}."
+                ]
+        for name, messages in self.form.errors.items():
+            field = name if name in self.filters else "non_field_errors"
+            errors.setdefault(field, []).extend(messages)
+        return errors
+
     def is_filtered(self, besides=None):
         """Whether any filter other than ``besides`` (and the order) narrows the events."""
         return any(self.active(name) for name in self.filters if name not in {besides, "order"})

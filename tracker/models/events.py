@@ -135,6 +135,41 @@ class EventQuerySet(models.QuerySet):
             )
         )
 
+    def for_interchange(self):
+        """Everything ``tracker.interchange.event_data`` shows (the API, the exports), in a
+        constant number of queries: links to drafts are left out, as the pages leave them."""
+        return (
+            self.select_related("event_type", "parent")
+            .with_participants()
+            .prefetch_related(
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.select_related("source").order_by("pk"),
+                    to_attr="citation_list",
+                ),
+                Prefetch("topics", queryset=Topic.objects.order_by("slug"), to_attr="topic_list"),
+                Prefetch(
+                    "country_links",
+                    queryset=EventCountry.objects.order_by("country"),
+                    to_attr="country_list",
+                ),
+                Prefetch(
+                    "relations_out",
+                    queryset=EventRelation.objects.filter(to_event__published=True)
+                    .select_related("to_event", "source")
+                    .order_by("pk"),
+                    to_attr="outgoing",
+                ),
+                Prefetch(
+                    "relations_in",
+                    queryset=EventRelation.objects.filter(from_event__published=True)
+                    .select_related("from_event", "source")
+                    .order_by("pk"),
+                    to_attr="incoming",
+                ),
+            )
+        )
+
     def publishable(self):
         """Events that cite at least one source, and so may be published."""
         return self.filter(Exists(Citation.objects.filter(event=OuterRef("pk"))))

@@ -1,0 +1,3 @@
+"""``/api/``: the versioned API, its schema and its docs."""
+
+urlpatterns = []
