@@ -187,4 +187,3 @@ def csv_row(data: dict) -> dict:
 def split_list(text: str) -> list[str]:
     """A CSV cell's values: split on ``;`` and trimmed, empty ones dropped."""
     return [item.strip() for item in (text or "").split(";") if item.strip()]
-
