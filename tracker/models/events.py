@@ -174,18 +174,39 @@ class EventQuerySet(models.QuerySet):
         """Events that cite at least one source, and so may be published."""
         return self.filter(Exists(Citation.objects.filter(event=OuterRef("pk"))))
 
-    def refresh_derived(self):
-        """Recompute the countries each event involves and its search document."""
-        events = self.select_related("event_type").prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("organization", "person"),
-            ),
-            "topics",
-            "country_links",
-        )
-        for event in events:
-            event._refresh_derived()
+    def refresh_derived(self, batch_size=1000):
+        """Recompute the countries each event involves and its search document, a batch of
+        events at a time, with a constant number of writes per batch."""
+        pks = list(self.order_by("pk").values_list("pk", flat=True))
+        for i in range(0, len(pks), batch_size):
+            events = (
+                Event.objects.filter(pk__in=pks[i : i + batch_size])
+                .select_related("event_type")
+                .prefetch_related(
+                    Prefetch(
+                        "participations",
+                        queryset=Participation.objects.select_related("organization", "person"),
+                    ),
+                    "topics",
+                    "country_links",
+                )
+            )
+            added, removed, documents = [], [], []
+            for event in events:
+                wanted = event.involved_country_codes()
+                have = {link.country.code for link in event.country_links.all()}
+                added += [EventCountry(event=event, country=code) for code in sorted(wanted - have)]
+                removed += [
+                    link.pk for link in event.country_links.all() if link.country.code not in wanted
+                ]
+                document = event.build_search_document()
+                if document != event.search_document:
+                    event.search_document = document
+                    documents.append(event)
+            EventCountry.objects.bulk_create(added, ignore_conflicts=True)
+            if removed:
+                EventCountry.objects.filter(pk__in=removed).delete()
+            Event.objects.bulk_update(documents, ["search_document"])
 
 
 class Event(PartialDateRange, models.Model):
@@ -330,21 +351,6 @@ class Event(PartialDateRange, models.Model):
                     codes.add(str(party.country))
         return codes
 
-    def _refresh_derived(self):
-        wanted = self.involved_country_codes()
-        have = {link.country.code for link in self.country_links.all()}
-        if wanted - have:
-            EventCountry.objects.bulk_create(
-                [EventCountry(event=self, country=code) for code in sorted(wanted - have)],
-                ignore_conflicts=True,
-            )
-        if have - wanted:
-            self.country_links.filter(country__in=have - wanted).delete()
-        document = self.build_search_document()
-        if document != self.search_document:
-            Event.objects.filter(pk=self.pk).update(search_document=document)
-            self.search_document = document
-
     def build_search_document(self):
         parts = [self.title, self.summary, self.description, self.event_type.name]
         parts += [self.venue, self.city, self.country.name if self.country else ""]
@@ -363,7 +369,7 @@ class Event(PartialDateRange, models.Model):
 
 class EventCountry(models.Model):
     """A country an event involves: where it took place, whose people or bodies took part,
-    or one an editor added. Kept in step with the record (see Event._refresh_derived) so that
+    or one an editor added. Kept in step with the record (see EventQuerySet.refresh_derived) so that
     the timeline filters on an indexed column."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="country_links")

@@ -1,0 +1,439 @@
+"""Carry out checked plans: create in bulk, update record by record, all with history.
+
+New events and their parts are written with ``bulk_create`` (an import of 100,000 rows must
+not cost a dozen queries a row), and their history rows are written in bulk too, with the
+importing user. An event that exists is updated through the ORM, part by part, so each change
+is a history entry of its own, as an edit in the admin is. Nothing here checks a rule: the
+plans come from ``checking``, which has.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
+
+from tracker.importer.checking import MISSING_KINDS, name_from_slug
+from tracker.models import (
+    Citation,
+    DataVersion,
+    Event,
+    EventRelation,
+    EventType,
+    Organization,
+    OrganizationKind,
+    Participation,
+    Person,
+    Source,
+    Topic,
+)
+
+BATCH = 1000
+
+
+class Writer:
+    def __init__(self, checker, *, user=None, reason=""):
+        self.checker = checker
+        self.lookups = checker.lookups
+        self.user = user if user is not None and user.is_authenticated else None
+        self.reason = reason
+        self.now = timezone.now()
+        self.events = {}  # slug → Event, for every event of the plans
+        self.sources = {}  # reference → Source
+
+    # The whole run ---------------------------------------------------------------------
+
+    def write(self, plans):
+        """Write every plan; returns the slugs ``(created, updated, unchanged)``."""
+        self.create_missing_records()
+        self.create_sources()
+        creating = [plan for plan in plans if plan.creating]
+        updating = [plan for plan in plans if not plan.creating]
+        self.create_events(creating)
+        updated, unchanged = [], []
+        for plan in updating:
+            (updated if self.update_event(plan) else unchanged).append(plan.slug)
+        if creating or updated:
+            DataVersion.bump()  # bulk writes send no signals (updates did, once each)
+        return [p.slug for p in creating], updated, unchanged
+
+    def stamp(self, obj):
+        obj._history_user = self.user
+        obj._change_reason = self.reason
+        return obj
+
+    # Records named by a slug that did not exist (--create-missing) --------------------------
+
+    def create_missing_records(self):
+        makers = {
+            "type": lambda slug: EventType(slug=slug, name=self.free_name(EventType, slug)),
+            "topic": lambda slug: Topic(slug=slug, name=self.free_name(Topic, slug)),
+            "organization": lambda slug: Organization(
+                slug=slug, name=name_from_slug(slug), kind=OrganizationKind.OTHER
+            ),
+            "person": lambda slug: Person(slug=slug, name=name_from_slug(slug)),
+        }
+        tables = {
+            "type": self.lookups.types,
+            "topic": self.lookups.topics,
+            "organization": self.lookups.organizations,
+            "person": self.lookups.people,
+        }
+        for kind in MISSING_KINDS:
+            for slug in sorted(self.checker.missing[kind]):
+                record = self.stamp(makers[kind](slug))
+                record.save()
+                tables[kind][slug] = record.pk if kind in ("type", "topic") else (record.pk, "")
+
+    @staticmethod
+    def free_name(model, slug):
+        """Types and topics have unique names: one made from a slug must not clash."""
+        name = name_from_slug(slug)
+        if model.objects.filter(name=name).exists():
+            name = f"{name} ({slug})"
+        return name
+
+    def create_sources(self):
+        for reference, details in self.checker.new_sources.items():
+            existing = self.lookups.sources_by_url.get(details["url"]) if details["url"] else None
+            if existing is not None:
+                self.sources[reference] = existing
+                continue
+            source = self.stamp(Source(**details))
+            source.save()
+            self.sources[reference] = source
+            if source.url:
+                self.lookups.sources_by_url[source.url] = source
+            else:
+                self.lookups.sources_by_title.setdefault(source.title, source)
+
+    def source_of(self, plan):
+        return plan.source if plan.source is not None else self.sources[plan.reference]
+
+    def relation_source(self, relation):
+        if relation["source"] is not None:
+            return relation["source"]
+        reference = relation.get("source_reference")
+        return self.sources.get(reference) if reference else None
+
+    def party_pk(self, kind, slug):
+        if slug is None:
+            return None
+        value = (self.lookups.organizations if kind == "organization" else self.lookups.people)[
+            slug
+        ]
+        return value[0]
+
+    def party_country(self, kind, slug):
+        table = self.lookups.organizations if kind == "organization" else self.lookups.people
+        return table[slug][1] if slug in table else ""
+
+    def extra_countries(self, plan, participants, venue_country):
+        """The countries to keep as "also involves": those wanted that the venue and the
+        participants do not already bring."""
+        brought = {venue_country} if venue_country else set()
+        for participant in participants:
+            for kind in ("organization", "person"):
+                if participant[kind]:
+                    brought.add(self.party_country(kind, participant[kind]))
+        return [code for code in plan.countries if code not in brought]
+
+    # New events, in bulk ---------------------------------------------------------------
+
+    @staticmethod
+    def oldest_first(plans):
+        """New events are created oldest first, so their ids follow time. A file that runs
+        newest first (the exports' default order) is read from its end, so that events on the
+        same days keep the order they had where the file was exported."""
+        if len(plans) > 1 and plans[0].fields["start_date"] > plans[-1].fields["start_date"]:
+            plans = plans[::-1]
+        return sorted(plans, key=lambda plan: plan.fields["start_date"])
+
+    def create_events(self, plans):
+        if not plans:
+            return
+        plans = self.oldest_first(plans)
+        new = []
+        for plan in plans:
+            fields = dict(plan.fields)
+            fields["event_type_id"] = self.lookups.types[fields.pop("event_type")]
+            event = Event(slug=plan.slug, **fields)
+            event.last_day = event.span_last_day()
+            if plan.countries is not None:
+                event.extra_countries = self.extra_countries(
+                    plan, plan.participants or [], fields.get("country", "")
+                )
+            new.append(event)
+        Event.objects.bulk_create(new, batch_size=BATCH)
+        for event in new:
+            self.events[event.slug] = event
+            self.lookups.events[event.slug] = event
+        links, participations, citations = [], [], []
+        for plan in plans:
+            event = self.events[plan.slug]
+            for topic in plan.topics or ():
+                links.append(Event.topics.through(event=event, topic_id=self.lookups.topics[topic]))
+            for order, p in enumerate(plan.participants or ()):
+                participations.append(
+                    Participation(
+                        event=event,
+                        organization_id=self.party_pk("organization", p["organization"]),
+                        person_id=self.party_pk("person", p["person"]),
+                        role=p["role"],
+                        title=p["title"],
+                        note=p["note"],
+                        order=order,
+                    )
+                )
+            for cited in plan.sources or ():
+                citations.append(
+                    Citation(
+                        event=event,
+                        source=self.source_of(cited),
+                        quote=cited.quote,
+                        note=cited.note,
+                    )
+                )
+        Event.topics.through.objects.bulk_create(links, batch_size=BATCH)
+        Participation.objects.bulk_create(participations, batch_size=BATCH)
+        Citation.objects.bulk_create(citations, batch_size=BATCH)
+        # Parents and relations may name events created just now, so they come last.
+        with_parent = []
+        for plan in plans:
+            event = self.events[plan.slug]
+            if plan.parent:
+                event.parent_id = self.lookups.events[plan.parent].pk
+                with_parent.append(event)
+        Event.objects.bulk_update(with_parent, ["parent"], batch_size=BATCH)
+        relations = []
+        for plan in plans:
+            relations += self.new_relations(plan, self.events[plan.slug])
+        EventRelation.objects.bulk_create(relations, batch_size=BATCH, ignore_conflicts=True)
+        # A file exported elsewhere keeps its records' "updated" time (so exporting again
+        # gives the same file); without one, the record is new now.
+        kept_times = []
+        for plan in plans:
+            if plan.updated_at is not None:
+                event = self.events[plan.slug]
+                event.updated_at = plan.updated_at
+                kept_times.append(event)
+        Event.objects.bulk_update(kept_times, ["updated_at"], batch_size=BATCH)
+        Event.objects.filter(pk__in=[e.pk for e in new]).refresh_derived()
+        self.bulk_history(new, participations, citations, relations)
+
+    def new_relations(self, plan, event):
+        rows = []
+        for relation in plan.relations or ():
+            other = self.lookups.events[relation["event"]]
+            ends = (event, other) if relation["direction"] == "outgoing" else (other, event)
+            rows.append(
+                EventRelation(
+                    from_event_id=ends[0].pk,
+                    kind=relation["type"],
+                    to_event_id=ends[1].pk,
+                    note=relation["note"],
+                    source=self.relation_source(relation),
+                )
+            )
+        return rows
+
+    def bulk_history(self, events, participations, citations, relations):
+        """History rows for what ``create_events`` wrote, as ``save()`` would have made."""
+        options = {
+            "default_user": self.user,
+            "default_change_reason": self.reason,
+            "default_date": self.now,
+            "batch_size": BATCH,
+        }
+        records = Event.history.bulk_history_create(events, **options)
+        # The topics each event had, as simple_history keeps them beside the event's version.
+        topics_history = apps.get_model("tracker", "HistoricalEvent_topics")
+        topics_of = {}
+        for link_id, event_id, topic_id in Event.topics.through.objects.filter(
+            event__in=[e.pk for e in events]
+        ).values_list("id", "event_id", "topic_id"):
+            topics_of.setdefault(event_id, []).append((link_id, topic_id))
+        topics_history.objects.bulk_create(
+            [
+                topics_history(history=record, id=link_id, event_id=record.id, topic_id=topic_id)
+                for record in records
+                for link_id, topic_id in topics_of.get(record.id, ())
+            ],
+            batch_size=BATCH,
+        )
+        Participation.history.bulk_history_create(participations, **options)
+        Citation.history.bulk_history_create(citations, **options)
+        saved = EventRelation.objects.filter(
+            Q(from_event__in=[e.pk for e in events]) | Q(to_event__in=[e.pk for e in events])
+        )
+        EventRelation.history.bulk_history_create(list(saved), **options)
+
+    # Events that exist, one by one -----------------------------------------------------
+
+    def update_event(self, plan):
+        """Apply a plan to its event; ``True`` if anything changed."""
+        event = plan.existing
+        self.events[plan.slug] = event
+        changed = False
+        fields = dict(plan.fields)
+        if "event_type" in fields:
+            fields["event_type_id"] = self.lookups.types[fields.pop("event_type")]
+        if plan.slug != event.slug:
+            fields["slug"] = plan.slug
+        if plan.parent_given:
+            parent = self.lookups.events.get(plan.parent) if plan.parent else None
+            keep_draft_parent = parent is None and event.parent_id and not event.parent.published
+            if not keep_draft_parent:
+                fields["parent_id"] = parent.pk if parent else None
+        participants_changed = self.update_participants(plan, event)
+        changed |= participants_changed
+        if plan.countries is not None:
+            participants = [
+                {
+                    "organization": p.organization.slug if p.organization_id else None,
+                    "person": p.person.slug if p.person_id else None,
+                }
+                for p in event.participations.select_related("organization", "person")
+            ]
+            venue = fields.get("country", event.country.code if event.country else "")
+            fields["extra_countries"] = self.extra_countries(plan, participants, venue)
+        dirty = {
+            name: value
+            for name, value in fields.items()
+            if self.differs(getattr(event, name), value)
+        }
+        if dirty:
+            for name, value in dirty.items():
+                setattr(event, name, value)
+            self.stamp(event).save()
+            changed = True
+        if plan.topics is not None:
+            wanted = {self.lookups.topics[slug] for slug in plan.topics}
+            if wanted != set(event.topics.values_list("pk", flat=True)):
+                self.stamp(event)
+                event.topics.set(wanted)
+                changed = True
+        changed |= self.update_citations(plan, event)
+        changed |= self.update_relations(plan, event)
+        return changed
+
+    @staticmethod
+    def differs(current, wanted):
+        if hasattr(current, "code"):  # a django-countries Country
+            current = current.code
+        if (
+            isinstance(current, list)
+            or hasattr(current, "__iter__")
+            and not isinstance(current, str)
+        ):
+            current = sorted(str(getattr(c, "code", c)) for c in current)
+            wanted = sorted(wanted)
+        return current != wanted
+
+    def update_participants(self, plan, event):
+        if plan.participants is None:
+            return False
+        current = list(event.participations.order_by("order", "pk"))
+        wanted = [
+            (
+                self.party_pk("organization", p["organization"]),
+                self.party_pk("person", p["person"]),
+                p,
+            )
+            for p in plan.participants
+        ]
+        by_pair = {}
+        for participation in current:
+            by_pair.setdefault((participation.organization_id, participation.person_id), []).append(
+                participation
+            )
+        changed = False
+        keep = set()
+        for order, (organization_id, person_id, p) in enumerate(wanted):
+            matches = by_pair.get((organization_id, person_id)) or []
+            if matches:
+                participation = matches.pop(0)
+                keep.add(participation.pk)
+                new_values = {"role": p["role"], "title": p["title"], "note": p["note"]}
+                new_values["order"] = order
+                if any(getattr(participation, k) != v for k, v in new_values.items()):
+                    for k, v in new_values.items():
+                        setattr(participation, k, v)
+                    self.stamp(participation).save()
+                    changed = True
+            else:
+                self.stamp(
+                    Participation(
+                        event=event,
+                        organization_id=organization_id,
+                        person_id=person_id,
+                        role=p["role"],
+                        title=p["title"],
+                        note=p["note"],
+                        order=order,
+                    )
+                ).save()
+                changed = True
+        for participation in current:
+            if participation.pk not in keep:
+                self.stamp(participation).delete()
+                changed = True
+        return changed
+
+    def update_citations(self, plan, event):
+        if plan.sources is None:
+            return False
+        current = {citation.source_id: citation for citation in event.citations.all()}
+        changed = False
+        keep = set()
+        for cited in plan.sources:
+            source = self.source_of(cited)
+            citation = current.get(source.pk)
+            keep.add(source.pk)
+            if citation is None:
+                self.stamp(
+                    Citation(event=event, source=source, quote=cited.quote, note=cited.note)
+                ).save()
+                changed = True
+            elif (citation.quote, citation.note) != (cited.quote, cited.note):
+                citation.quote, citation.note = cited.quote, cited.note
+                self.stamp(citation).save()
+                changed = True
+        for source_id, citation in current.items():
+            if source_id not in keep:
+                self.stamp(citation).delete()
+                changed = True
+        return changed
+
+    def update_relations(self, plan, event):
+        """Set the event's relations with published events to those of the plan. Relations
+        with drafts are never shown in an export, so an import leaves them alone."""
+        if plan.relations is None:
+            return False
+        current = {}
+        for relation in EventRelation.objects.filter(
+            Q(from_event=event, to_event__published=True)
+            | Q(to_event=event, from_event__published=True)
+        ):
+            current[(relation.from_event_id, relation.kind, relation.to_event_id)] = relation
+        changed = False
+        keep = set()
+        for wanted in self.new_relations(plan, event):
+            key = (wanted.from_event_id, wanted.kind, wanted.to_event_id)
+            keep.add(key)
+            relation = current.get(key)
+            if relation is None:
+                if not EventRelation.objects.filter(
+                    from_event_id=key[0], kind=key[1], to_event_id=key[2]
+                ).exists():
+                    self.stamp(wanted).save()
+                    changed = True
+            elif (relation.note, relation.source_id) != (wanted.note, wanted.source_id):
+                relation.note, relation.source_id = wanted.note, wanted.source_id
+                self.stamp(relation).save()
+                changed = True
+        for key, relation in current.items():
+            if key not in keep:
+                self.stamp(relation).delete()
+                changed = True
+        return changed
