@@ -1,16 +1,20 @@
 """The editors' side of the tracker: every record, its history, and the checks that keep it
 trustworthy (a published event cites a source; dates are only as precise as the sources)."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.admin_import import import_view
 from tracker.forms import PartialDateField, PartialDateModelForm
 from tracker.models import (
     Citation,
@@ -160,6 +164,18 @@ class EventAdmin(TrackerAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(source_total=Count("citations"))
+
+    def get_urls(self):
+        import_url = path(
+            "import/",
+            self.admin_site.admin_view(partial(import_view, self)),
+            name="tracker_event_import",
+        )
+        return [import_url, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        can_import = self.has_add_permission(request) and self.has_change_permission(request)
+        return super().changelist_view(request, {**(extra_context or {}), "can_import": can_import})
 
     @admin.display(description="when", ordering="start_date")
     def when(self, obj):

@@ -34,6 +34,8 @@ from tracker.models import (
 from tracker.models.fields import wikidata_validator
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+# A reference meant as a URL (a scheme and a slash, or www.), right or wrong, not a title.
+LOOKS_LIKE_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,9}:/|www\.)")
 DATE_HINT = "use YYYY, YYYY-MM or YYYY-MM-DD"
 DIRECTIONS = ("outgoing", "incoming")
 TRUE_WORDS = {"true", "1", "yes", "y"}
@@ -629,7 +631,7 @@ class Checker:
 
     def source_reference(self, reference, label):
         """A source named in a CSV cell: its URL, or the title of a source without one."""
-        looks_like_url = "://" in reference or reference.lower().startswith(("http", "www."))
+        looks_like_url = bool(LOOKS_LIKE_URL.match(reference))
         if looks_like_url:
             if not self.valid_url(reference) or len(reference) > LENGTHS["source url"]:
                 self.problem(label, reference, "is not a URL: give http:// or https://….")
@@ -716,7 +718,7 @@ class Checker:
         published = plan.fields.get("published")
         if published is None:
             published = plan.existing.published if plan.existing else False
-        if not published:
+        if not published or any(p.field.startswith("sources") for p in self.problems):
             return
         if plan.sources is not None:
             cited = bool(plan.sources)

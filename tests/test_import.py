@@ -1,0 +1,314 @@
+"""import_events: a CSV in the export's columns or JSON in the API's shape, checked row by
+row, reported line by line, written all or nothing, idempotent, and a faithful round trip."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from tracker.importer import import_file
+from tracker.interchange import CSV_COLUMNS, csv_row, event_data
+from tracker.models import (
+    Citation,
+    DataVersion,
+    Event,
+    EventRelation,
+    EventType,
+    Organization,
+    Participation,
+    Person,
+    Role,
+    Source,
+    Topic,
+)
+
+BASE = "http://testserver"
+
+
+def export_json():
+    events = Event.objects.published().for_interchange().chronological()
+    return json.dumps([event_data(event, BASE) for event in events], indent=1).encode()
+
+
+def export_csv():
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for event in Event.objects.published().for_interchange().chronological():
+        row = csv_row(event_data(event, BASE))
+        writer.writerow([row[column] for column in CSV_COLUMNS])
+    return out.getvalue().encode()
+
+
+def csv_file(*rows, columns=("slug", "title", "type", "status", "start", "end", "sources")):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue().encode()
+
+
+def empty_the_database():
+    Event.objects.update(parent=None)
+    Organization.objects.update(parent=None)
+    for model in (
+        EventRelation,
+        Citation,
+        Participation,
+        Event,
+        Role,
+        Source,
+        Person,
+        Organization,
+    ):
+        model.objects.all().delete()
+    Topic.objects.all().delete()
+    EventType.objects.all().delete()
+
+
+def run(tmp_path, content, *args, name="events.csv"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    out = io.StringIO()
+    try:
+        call_command("import_events", str(path), *args, stdout=out)
+        status = 0
+    except SystemExit as exit_:
+        status = exit_.code
+    return status, out.getvalue()
+
+
+# Round trips --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("export", [export_json, export_csv], ids=["json", "csv"])
+def test_the_seed_exported_and_imported_into_an_empty_database_exports_the_same(
+    seeded, export, tmp_path
+):
+    first = export()
+    empty_the_database()
+    name = "seed.json" if export is export_json else "seed.csv"
+    status, out = run(tmp_path, first, "--create-missing", name=name)
+    assert status == 0, out
+    assert "8 created, 0 updated, 0 unchanged, 0 problem(s)" in out
+    assert export() == first
+
+
+def test_the_json_round_trip_keeps_roles_notes_relations_and_parents(seeded, tmp_path):
+    first = json.loads(export_json())
+    empty_the_database()
+    run(tmp_path, json.dumps(first).encode(), "--create-missing", name="seed.json")
+    dialogue = Event.objects.get(slug="nget-dialogue-2023")
+    assert {(p.person.slug, p.role) for p in dialogue.participations.exclude(person=None)} == {
+        ("cho-tae-yong", "co-chair"),
+        ("jake-sullivan", "co-chair"),
+    }
+    note = dialogue.citations.get(source__url__contains="babl.ai").note
+    assert note == 'Gives only the month ("last December"); the day comes from Asia Economy.'
+    assert EventRelation.objects.filter(
+        from_event__slug="ai-working-group-first-meeting-2024",
+        kind="follows-from",
+        to_event=dialogue,
+    ).exists()
+    assert Event.objects.get(slug="ai-global-forum-2024").parent.slug == "ai-seoul-summit-2024"
+
+
+def test_importing_the_same_file_again_changes_nothing(seeded, tmp_path):
+    content = export_json()
+    version = DataVersion.current()
+    history = Event.history.count()
+    status, out = run(tmp_path, content, name="seed.json")
+    assert status == 0
+    assert "0 created, 0 updated, 8 unchanged" in out
+    assert DataVersion.current() == version
+    assert Event.history.count() == history
+
+
+# The report ---------------------------------------------------------------------------------
+
+BAD_ROWS = csv_file(
+    ["good-one", "A good meeting", "dialogue", "held", "2024-03", "", "https://a.example.org/1"],
+    ["bad-date", "Bad date", "dialogue", "held", "2023-13", "", "https://a.example.org/1"],
+    ["bad-status", "Bad status", "dialogue", "finished", "2024", "", "https://a.example.org/1"],
+    ["bad-url", "Bad URL", "dialogue", "held", "2024-01-02", "", "htp:/nowhere"],
+    [
+        "backwards",
+        "Ends first",
+        "dialogue",
+        "held",
+        "2024-05-02",
+        "2024-04",
+        "https://a.example.org/1",
+    ],
+    ["no-source", "Published without a source", "dialogue", "held", "2024-02-02", "", ""],
+    [
+        "bad-type",
+        "Unknown type",
+        "no-such-type",
+        "held",
+        "2024-02-03",
+        "",
+        "https://a.example.org/1",
+    ],
+)
+
+
+@pytest.fixture
+def vocabulary(db, source_factory):
+    EventType.objects.create(slug="dialogue", name="Dialogue")
+    source_factory(url="https://a.example.org/1")
+
+
+def test_the_report_names_each_problem_with_its_line_field_value_and_fix(vocabulary, tmp_path):
+    status, out = run(tmp_path, BAD_ROWS)
+    assert status == 1
+    assert 'line 3, start: "2023-13" is not a date; use YYYY, YYYY-MM or YYYY-MM-DD.' in out
+    assert 'line 4, status: "finished" is not one of scheduled, held, postponed, cancelled.' in out
+    assert 'line 5, sources: "htp:/nowhere" is not a URL' in out
+    assert 'line 6, end: "2024-04" is before the start (2024-05-02).' in out
+    assert "line 7, sources: is empty, and a published event must cite at least one source" in out
+    assert 'line 8, type: "no-such-type" is not the key of any event type' in out
+    assert "Nothing was written" in out
+    assert not Event.objects.exists()  # the good row is not written either
+
+
+def test_skip_invalid_writes_the_good_rows_and_still_fails(vocabulary, tmp_path):
+    status, out = run(tmp_path, BAD_ROWS, "--skip-invalid")
+    assert status == 1
+    assert list(Event.objects.values_list("slug", flat=True)) == ["good-one"]
+    event = Event.objects.get()
+    assert (event.start.isoformat(), event.date_display) == ("2024-03", "March 2024")
+    assert "line 3, line 4, line 5, line 6, line 7, line 8" in out
+
+
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(vocabulary, tmp_path):
+    content = csv_file(
+        ["new-one", "New", "dialogue", "held", "2024", "", "https://a.example.org/1"]
+    )
+    status, out = run(tmp_path, content, "--dry-run")
+    assert status == 0
+    assert "new-one" in out and "Dry run, nothing written: 1 created" in out
+    assert not Event.objects.exists()
+
+
+def test_unknown_records_are_errors_unless_create_missing(vocabulary, tmp_path):
+    columns = ("slug", "title", "type", "start", "organizations", "people", "topics", "sources")
+    content = csv_file(
+        [
+            "m",
+            "M",
+            "summit",
+            "2024-05-21",
+            "new-ministry",
+            "new-person",
+            "new-topic",
+            "https://b.example.org/x",
+        ],
+        columns=columns,
+    )
+    status, out = run(tmp_path, content)
+    assert status == 1
+    for slug in ("summit", "new-ministry", "new-person"):
+        assert slug in out
+    assert not Event.objects.exists()
+    status, out = run(tmp_path, content, "--create-missing")
+    assert status == 0, out
+    event = Event.objects.get(slug="m")
+    assert event.event_type.slug == "summit"
+    assert Organization.objects.filter(slug="new-ministry").exists()
+    assert [t.slug for t in event.topics.all()] == ["new-topic"]
+    assert event.citations.get().source.url == "https://b.example.org/x"
+    assert "new-ministry" in out and "New sources were created: 1." in out
+
+
+def test_a_file_with_some_columns_changes_only_those(seeded, tmp_path):
+    event = Event.objects.get(slug="nget-dialogue-2023")
+    participants = list(event.participations.values_list("person", "role"))
+    content = csv_file(["nget-dialogue-2023", "A new title"], columns=("slug", "title"))
+    status, out = run(tmp_path, content)
+    assert status == 0 and "1 updated" in out
+    event.refresh_from_db()
+    assert event.title == "A new title"
+    assert event.date_display == "9 December 2023"
+    assert list(event.participations.values_list("person", "role")) == participants
+    assert event.citations.count() == 2
+
+
+def test_a_csv_keeps_roles_of_participants_it_still_lists(seeded, tmp_path):
+    content = csv_file(
+        [
+            "nget-dialogue-2023",
+            "national-security-office; national-security-council",
+            "jake-sullivan",
+        ],
+        columns=("slug", "organizations", "people"),
+    )
+    status, out = run(tmp_path, content)
+    assert status == 0, out
+    rows = Event.objects.get(slug="nget-dialogue-2023").participations.order_by("order")
+    assert [
+        (p.organization and p.organization.slug, p.person and p.person.slug, p.role) for p in rows
+    ] == [
+        ("national-security-council", "jake-sullivan", "co-chair"),
+        ("national-security-office", None, "participant"),
+    ]
+
+
+def test_history_records_the_importing_user(seeded, tmp_path, django_user_model):
+    django_user_model.objects.create_user("importer", password="x-import-1")
+    content = csv_file(["nget-dialogue-2023", "Retitled"], columns=("slug", "title"))
+    run(tmp_path, content, "--user", "importer")
+    latest = Event.objects.get(slug="nget-dialogue-2023").history.first()
+    assert latest.history_user.username == "importer"
+    assert latest.history_change_reason == "Imported from events.csv"
+
+
+def test_an_import_leaves_relations_with_drafts_alone(seeded, event_factory, tmp_path):
+    dialogue = Event.objects.get(slug="nget-dialogue-2023")
+    draft = event_factory(slug="draft-follow-up", published=False)
+    EventRelation.objects.create(from_event=draft, kind="follows-from", to_event=dialogue)
+    content = export_json()
+    assert b"draft-follow-up" not in content
+    run(tmp_path, content, name="seed.json")
+    assert EventRelation.objects.filter(from_event=draft).exists()
+
+
+def test_a_new_event_keeps_the_files_updated_time_and_a_changed_one_gets_now(vocabulary):
+    data = [
+        {
+            "slug": "kept",
+            "title": "Kept",
+            "type": "dialogue",
+            "start": "2024",
+            "sources": [{"url": "https://a.example.org/1"}],
+            "updated_at": "2024-04-19T08:30:00Z",
+        }
+    ]
+    report = import_file("e.json", json.dumps(data).encode())
+    assert report.created == ["kept"], report.lines()
+    assert Event.objects.get().updated_at.isoformat() == "2024-04-19T08:30:00+00:00"
+    data[0]["title"] = "Changed"
+    report = import_file("e.json", json.dumps(data).encode())
+    assert report.updated == ["kept"]
+    assert Event.objects.get().updated_at.year > 2024
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\xff\xfe not utf-8", "is not UTF-8 text"),
+        (b"[{broken", "is not valid JSON"),
+        (b"slug,colour\nx,red\n", "colour: is not a column of the export"),
+        (b"title\nx\n", "slug: is missing"),
+        (b'{"not": "a list"}', "must be a list of events"),
+        (b"slug,title\nx,\x00\n", "NUL"),
+    ],
+)
+def test_an_unreadable_file_is_reported_not_a_crash(db, content, message):
+    report = import_file("f.json" if content.startswith((b"[", b"{")) else "f.csv", content)
+    assert report.has_errors
+    assert message in "\n".join(report.lines())
+    assert not Event.objects.exists()
