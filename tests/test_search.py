@@ -72,3 +72,11 @@ def test_postgres_search_uses_the_gin_index():
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "event_search_gin" in plan, plan
+
+
+@pytest.mark.parametrize(
+    "text", ["-" * 33, " -" * 66, "a" + " -b" * 200, '"' * 50 + "-" * 50, "-(-(-(-x)))" * 20]
+)
+def test_searches_made_of_punctuation_are_answered_not_a_500(client, seeded, text):
+    response = client.get("/", {"q": text})
+    assert response.status_code == 200

@@ -62,12 +62,26 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
+MAX_TERMS = 32
+_DASHES = re.compile(r"-{2,}")
+
+
+def tidy(text: str) -> str:
+    """The search as websearch syntax should read it: runs of hyphens made one, lone
+    hyphens dropped, at most MAX_TERMS terms. (PostgreSQL's parser nests a NOT per hyphen
+    and fails with "tsquery stack too small" on a few dozen of them.)"""
+    tokens = _DASHES.sub("-", text or "").split()
+    tokens = [token for token in tokens if token.strip("-")]
+    return " ".join(tokens[:MAX_TERMS])
+
+
 def is_postgres(queryset):
     return connections[queryset.db].vendor == "postgresql"
 
 
 def matching(queryset, text):
     """Events whose search document matches ``text``."""
+    text = tidy(text)
     if is_postgres(queryset):
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
         return queryset.alias(search_vector=VECTOR).filter(search_vector=query)
@@ -91,6 +105,7 @@ def _exclude(queryset, parsed):
 
 def ranked(queryset, text):
     """Annotate ``rank``: higher is more relevant."""
+    text = tidy(text)
     if is_postgres(queryset):
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
         return queryset.annotate(rank=SearchRank(VECTOR, query))
