@@ -95,7 +95,7 @@ def import_records(
             for kind, slugs in checker.missing.items():
                 if slugs:
                     report.missing_created[kind] = sorted(slugs)
-            report.sources_created = len(writer.sources)
+            report.sources_created = writer.sources_created
             if dry_run:
                 raise _DryRun
     except _DryRun:

@@ -40,6 +40,7 @@ class Writer:
         self.now = timezone.now()
         self.events = {}  # slug → Event, for every event of the plans
         self.sources = {}  # reference → Source
+        self.sources_created = 0
 
     # The whole run ---------------------------------------------------------------------
 
@@ -79,11 +80,15 @@ class Writer:
             "organization": self.lookups.organizations,
             "person": self.lookups.people,
         }
-        for kind in MISSING_KINDS:
-            for slug in sorted(self.checker.missing[kind]):
-                record = self.stamp(makers[kind](slug))
-                record.save()
-                tables[kind][slug] = record.pk if kind in ("type", "topic") else (record.pk, "")
+        options = {"default_user": self.user, "default_change_reason": self.reason}
+        for kind, model in MISSING_KINDS.items():
+            records = [makers[kind](slug) for slug in sorted(self.checker.missing[kind])]
+            model.objects.bulk_create(records, batch_size=BATCH)
+            model.history.bulk_history_create(records, batch_size=BATCH, **options)
+            for record in records:
+                tables[kind][record.slug] = (
+                    record.pk if kind in ("type", "topic") else (record.pk, "")
+                )
 
     @staticmethod
     def free_name(model, slug):
@@ -94,18 +99,27 @@ class Writer:
         return name
 
     def create_sources(self):
+        new = {}
         for reference, details in self.checker.new_sources.items():
             existing = self.lookups.sources_by_url.get(details["url"]) if details["url"] else None
             if existing is not None:
                 self.sources[reference] = existing
-                continue
-            source = self.stamp(Source(**details))
-            source.save()
+            else:
+                new[reference] = Source(**details)
+        Source.objects.bulk_create(new.values(), batch_size=BATCH)
+        Source.history.bulk_history_create(
+            list(new.values()),
+            batch_size=BATCH,
+            default_user=self.user,
+            default_change_reason=self.reason,
+        )
+        for reference, source in new.items():
             self.sources[reference] = source
             if source.url:
                 self.lookups.sources_by_url[source.url] = source
             else:
                 self.lookups.sources_by_title.setdefault(source.title, source)
+        self.sources_created = len(new)
 
     def source_of(self, plan):
         return plan.source if plan.source is not None else self.sources[plan.reference]
