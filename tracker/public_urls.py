@@ -2,11 +2,30 @@ from django.urls import path
 
 from tracker import views
 from tracker.caching import cached_public_page
+from tracker.exports import views as exports
 
 app_name = "tracker"
 
 urlpatterns = [
     path("", cached_public_page(views.TimelineView.as_view()), name="timeline"),
+    # The timeline's view as files. The CSV streams, so it is never held in the page cache.
+    path("events.csv", exports.revalidated(exports.events_csv), name="events_csv"),
+    path(
+        "events.ics",
+        exports.revalidated(cached_public_page(exports.events_ics)),
+        name="events_ics",
+    ),
+    path(
+        "events.atom",
+        exports.revalidated(cached_public_page(exports.events_atom)),
+        name="events_atom",
+    ),
+    # Before "events/<slug>/": a slug cannot hold a dot, so the two never meet anyway.
+    path(
+        "events/<slug:slug>.ics",
+        exports.revalidated(cached_public_page(exports.event_ics)),
+        name="event_ics",
+    ),
     path("events/<slug:slug>/", cached_public_page(views.EventDetailView.as_view()), name="event"),
     path(
         "organizations/",

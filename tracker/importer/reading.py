@@ -11,6 +11,7 @@ import csv
 import io
 import json
 
+from tracker.exports.csv import restore
 from tracker.importer.report import Problem
 from tracker.interchange import CSV_COLUMNS, READ_ONLY_COLUMNS, split_list
 
@@ -20,14 +21,6 @@ csv.field_size_limit(10 * 1024 * 1024)
 
 class Unreadable(ValueError):
     """The file as a whole cannot be read; the message says why."""
-
-
-def restore(value: str) -> str:
-    """Undo the CSV export's guard against spreadsheet formulas (a ``'`` put before a cell
-    that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return)."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
 
 
 def read_file(name: str, content: bytes):

@@ -1,4 +1,4 @@
-"""Template helpers: search highlighting, JSON-LD, country names."""
+"""Template helpers: search highlighting, JSON-LD, country names, calendar entries."""
 
 import json
 import re
@@ -8,6 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django_countries import countries
+
+from tracker.exports import ics
 
 register = template.Library()
 
@@ -42,3 +44,9 @@ def json_ld(data):
 @register.filter
 def country_name(code):
     return countries.name(str(code)) or str(code)
+
+
+@register.filter
+def in_calendars(event):
+    """Whether the event has a calendar entry (not when it is known only to the year)."""
+    return ics.in_calendars(event)

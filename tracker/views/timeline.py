@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 
 from tracker import facets, search
 from tracker.dates import PartialDate
+from tracker.exports.links import export_query, format_links
 from tracker.filters import EventFilterSet
 from tracker.models import Event, EventStatus
 from tracker.querystrings import url_with, url_without
@@ -129,6 +130,8 @@ class TimelineView(FilterView):
             page_notice=getattr(self, "page_notice", ""),
             errors=filterset.form.errors if filterset.is_bound else {},
         )
+        query = export_query(self.request, filterset)
+        context.update(export_query=query, format_links=format_links(query))
         return context
 
     def load_page(self, page):
