@@ -207,7 +207,7 @@ class EventFilterSet(django_filters.FilterSet):
         for name in self.data:
             if name not in known:
                 shown = name[:40].replace("\x00", "")
-                errors[name] = [
+                errors[shown] = [
                     f"“{shown}” is not a parameter here; use {', '.join(sorted(known))}."
                 ]
         for name, messages in self.form.errors.items():
