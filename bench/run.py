@@ -11,6 +11,7 @@ database) to build it anew.
 
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,7 +42,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from bench.build import build  # noqa: E402
 from tracker.models import Event, Participation  # noqa: E402
 
-TARGETS = {"timeline": 50, "record": 25}
+TARGETS = {"timeline": 50, "record": 25, "api": 50}
 
 
 def ensure_database():
@@ -88,6 +89,9 @@ def scenarios():
         ("record", "organization page", participation.organization.get_absolute_url()),
         ("record", "person page", person.get_absolute_url()),
         ("record", "topic page", topic.get_absolute_url()),
+        ("api", "events, one country", "/api/v1/events/?country=KR"),
+        ("api", "events, one person", f"/api/v1/events/?person={busy_person}"),
+        ("api", "an event", f"/api/v1/events/{event.slug}/"),
     ]
 
 
@@ -150,6 +154,57 @@ def main():
         print("Missed the target: " + ", ".join(missed))
     else:
         print("Every scenario meets its target.")
+    print()
+    data_formats()
+
+
+def run_apart(*args):
+    """Run bench/data_formats.py in a process of its own; its last line of output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.data_formats", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        sys.exit(f"bench.data_formats {args[0]} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout.strip().splitlines()[-1].split()
+
+
+def import_database_url():
+    """An empty database for the import: a file beside bench.sqlite3, or ``<name>_import``
+    on the benchmark's PostgreSQL server (dropped and created afresh)."""
+    if connection.vendor == "sqlite":
+        path = ROOT / "bench-import.sqlite3"
+        path.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    url = os.environ["DATABASE_URL"]
+    name = connection.settings_dict["NAME"] + "_import"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def data_formats():
+    from bench.data_formats import scratch_file
+
+    path = scratch_file()
+    _, seconds, first_byte, memory, rows = run_apart("csv", os.environ["DATABASE_URL"], path)
+    _, import_seconds, imported = run_apart("import", import_database_url(), path)
+    print("| data in and out | figure | target |")
+    print("|---|---:|---|")
+    print(
+        f"| `/events.csv`, all {int(rows):,} events: whole file streamed | {float(seconds):.1f} s "
+        f"(first bytes after {float(first_byte) * 1000:.0f} ms) | ≤ 10 s |"
+    )
+    print(f"| `/events.csv`: the worker's peak memory growth | {float(memory):.0f} MB | ≤ 100 MB |")
+    print(
+        f"| `import_events` of that CSV into an empty database ({int(imported):,} events) "
+        f"| {float(import_seconds):.0f} s | ≤ 120 s |"
+    )
+    os.unlink(path)
 
 
 if __name__ == "__main__":

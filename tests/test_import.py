@@ -2,6 +2,7 @@
 row, reported line by line, written all or nothing, idempotent, and a faithful round trip."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -322,3 +323,12 @@ def test_an_unreadable_file_is_reported_not_a_crash(db, content, message):
     assert report.has_errors
     assert message in "\n".join(report.lines())
     assert not Event.objects.exists()
+
+
+def test_events_as_data_in_bulk_equals_event_data_one_by_one(seeded, event_factory):
+    from tracker.interchange import events_as_data
+
+    event_factory(slug="month-only", start_date=datetime.date(2023, 12, 1), start_precision="month")
+    events = list(Event.objects.published().for_interchange().chronological())
+    one_by_one = [event_data(event, BASE) for event in events]
+    assert events_as_data([event.pk for event in events], BASE) == one_by_one

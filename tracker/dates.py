@@ -51,6 +51,9 @@ class Precision(models.TextChoices):
     YEAR = "year", "Year"
 
 
+PRECISIONS = frozenset(Precision.values)  # read on every PartialDate made: kept, not recomputed
+
+
 class InvalidPartialDate(ValueError):
     """Raised for a string or value that is not a partial date; the message says why."""
 
@@ -78,10 +81,11 @@ class PartialDate:
     precision: str = Precision.DAY
 
     def __post_init__(self):
-        if self.precision not in Precision.values:
+        if self.precision not in PRECISIONS:
             raise InvalidPartialDate(f"Unknown precision {self.precision!r}.")
         # Store the plain string so that equality and repr do not depend on the enum.
-        object.__setattr__(self, "precision", str(Precision(self.precision).value))
+        if type(self.precision) is not str:
+            object.__setattr__(self, "precision", str(Precision(self.precision).value))
         if not is_aligned(self.date, self.precision):
             raise InvalidPartialDate(
                 f"A {self.precision}-precision date must be the first day of its "

@@ -132,6 +132,9 @@ class EventFilterSet(django_filters.FilterSet):
         form = TimelineForm
 
     FACETS = ("country", "type", "status", "organization", "person", "topic")
+    # Link filters test each event (EXISTS) for the page of events, and the whole link table
+    # once (IN) when every match is counted: see EventQuerySet._linked.
+    per_row = True
 
     # Filters ----------------------------------------------------------------------------
 
@@ -145,7 +148,7 @@ class EventFilterSet(django_filters.FilterSet):
         return queryset.overlapping(last=value.last)
 
     def filter_country(self, queryset, name, value):
-        return queryset.involving(value) if value else queryset
+        return queryset.involving(value, per_row=self.per_row) if value else queryset
 
     def filter_type(self, queryset, name, value):
         return queryset.filter(event_type__in=value) if value else queryset
@@ -154,13 +157,13 @@ class EventFilterSet(django_filters.FilterSet):
         return queryset.filter(status__in=value) if value else queryset
 
     def filter_organization(self, queryset, name, value):
-        return queryset.with_organizations(value) if value else queryset
+        return queryset.with_organizations(value, per_row=self.per_row) if value else queryset
 
     def filter_person(self, queryset, name, value):
-        return queryset.with_people(value) if value else queryset
+        return queryset.with_people(value, per_row=self.per_row) if value else queryset
 
     def filter_topic(self, queryset, name, value):
-        return queryset.about(value) if value else queryset
+        return queryset.about(value, per_row=self.per_row) if value else queryset
 
     def filter_order(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset
@@ -190,9 +193,13 @@ class EventFilterSet(django_filters.FilterSet):
         """The matching events as if ``facet`` were not filtered on: for its counts."""
         self.errors  # validate first  # noqa: B018
         queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name not in {facet, "order"}:
-                queryset = self.filters[name].filter(queryset, value)
+        self.per_row = False  # every match is counted
+        try:
+            for name, value in self.form.cleaned_data.items():
+                if name not in {facet, "order"}:
+                    queryset = self.filters[name].filter(queryset, value)
+        finally:
+            self.per_row = True
         return queryset
 
     def parameter_errors(self, allowed=()):

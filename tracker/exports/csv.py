@@ -10,7 +10,7 @@ import csv
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
-from tracker.interchange import CSV_COLUMNS, csv_row, event_data
+from tracker.interchange import CSV_COLUMNS, csv_row, events_as_data
 
 # OWASP's list: a cell starting with one of these may be run as a formula by a spreadsheet.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -19,7 +19,7 @@ QUOTE = "'"
 # ISO dates, our own URLs and date-times, which never start with a trigger that does harm
 # and which the importer must read exactly.
 TEXT_COLUMNS = frozenset({"title", "place", "venue", "city", "summary", "description", "sources"})
-CHUNK_SIZE = 1000  # events read per query batch (and per prefetch batch)
+CHUNK_SIZE = 1000  # events read per batch of queries
 FLUSH_AT = 64 * 1024  # characters written per chunk of the response
 
 
@@ -48,9 +48,9 @@ def restore(value):
     return value
 
 
-def cells(event, base_url):
-    """An event's row, in CSV_COLUMNS order, with its text cells neutralised."""
-    row = csv_row(event_data(event, base_url))
+def cells(data):
+    """An event's row (from its data), in CSV_COLUMNS order, text cells neutralised."""
+    row = csv_row(data)
     return [
         neutralise(row[column]) if column in TEXT_COLUMNS else row[column] for column in CSV_COLUMNS
     ]
@@ -64,13 +64,26 @@ class Echo:
         return value
 
 
-def lines(events, base_url):
-    """The file's text, a chunk at a time: the header row, then a row per event."""
+def events_data(queryset, base_url):
+    """The view's events as data, in its order, a chunk at a time: ids from one streamed
+    query, then ``events_as_data`` for each chunk (plain rows, no model instances)."""
+    chunk = []
+    for pk in queryset.values_list("pk", flat=True).iterator(chunk_size=CHUNK_SIZE):
+        chunk.append(pk)
+        if len(chunk) == CHUNK_SIZE:
+            yield from events_as_data(chunk, base_url)
+            chunk = []
+    if chunk:
+        yield from events_as_data(chunk, base_url)
+
+
+def lines(events):
+    """The file's text, a chunk at a time: the header row, then a row per event's data."""
     writer = csv.writer(Echo())
     buffer = [writer.writerow(CSV_COLUMNS)]
     size = 0
-    for event in events:
-        line = writer.writerow(cells(event, base_url))
+    for data in events:
+        line = writer.writerow(cells(data))
         buffer.append(line)
         size += len(line)
         if size >= FLUSH_AT:
@@ -81,10 +94,9 @@ def lines(events, base_url):
 
 def csv_response(query):
     """The streamed file of the view: memory stays flat and the first bytes leave at once."""
-    events = query.events.for_interchange().iterator(chunk_size=CHUNK_SIZE)
     base_url = query.request.build_absolute_uri("/").rstrip("/")
     response = StreamingHttpResponse(
-        lines(events, base_url), content_type="text/csv; charset=utf-8"
+        lines(events_data(query.events, base_url)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = content_disposition_header(True, query.filename("csv"))
     return response
