@@ -2,7 +2,7 @@
 
 Each event keeps a ``search_document``: its title, summary and description and the names (and
 other names) of its participants, organizations, topics and type (see
-``Event.build_search_document``). On PostgreSQL that document is searched with full-text
+``tracker.models.events.search_document``). On PostgreSQL that document is searched with full-text
 search, websearch syntax (``"quoted phrase"``, ``-exclude``, ``or``), ranking and the GIN index
 of migration 0002. SQLite has no such index; there the same syntax is read by ``parse`` below
 and matched with case-insensitive substring tests, which finds the same seed events.

@@ -27,8 +27,15 @@ from tracker.models import (
     Source,
     Topic,
 )
+from tracker.models.bulk import copy_to_history, insert_history, insert_rows, update_column
 
 BATCH = 1000
+
+
+def batches(items, size=BATCH):
+    """``items`` a slice at a time, so that no query holds more than ``size`` parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 class Writer:
@@ -80,11 +87,10 @@ class Writer:
             "organization": self.lookups.organizations,
             "person": self.lookups.people,
         }
-        options = {"default_user": self.user, "default_change_reason": self.reason}
         for kind, model in MISSING_KINDS.items():
             records = [makers[kind](slug) for slug in sorted(self.checker.missing[kind])]
             model.objects.bulk_create(records, batch_size=BATCH)
-            model.history.bulk_history_create(records, batch_size=BATCH, **options)
+            insert_history(model, records, user=self.user, reason=self.reason, date=self.now)
             for record in records:
                 tables[kind][record.slug] = (
                     record.pk if kind in ("type", "topic") else (record.pk, "")
@@ -107,11 +113,8 @@ class Writer:
             else:
                 new[reference] = Source(**details)
         Source.objects.bulk_create(new.values(), batch_size=BATCH)
-        Source.history.bulk_history_create(
-            list(new.values()),
-            batch_size=BATCH,
-            default_user=self.user,
-            default_change_reason=self.reason,
+        insert_history(
+            Source, list(new.values()), user=self.user, reason=self.reason, date=self.now
         )
         for reference, source in new.items():
             self.sources[reference] = source
@@ -184,33 +187,30 @@ class Writer:
             self.lookups.events[event.slug] = event
         links, participations, citations = [], [], []
         for plan in plans:
-            event = self.events[plan.slug]
+            pk = self.events[plan.slug].pk
             for topic in plan.topics or ():
-                links.append(Event.topics.through(event=event, topic_id=self.lookups.topics[topic]))
+                links.append((pk, self.lookups.topics[topic]))
             for order, p in enumerate(plan.participants or ()):
                 participations.append(
-                    Participation(
-                        event=event,
-                        organization_id=self.party_pk("organization", p["organization"]),
-                        person_id=self.party_pk("person", p["person"]),
-                        role=p["role"],
-                        title=p["title"],
-                        note=p["note"],
-                        order=order,
+                    (
+                        pk,
+                        self.party_pk("organization", p["organization"]),
+                        self.party_pk("person", p["person"]),
+                        p["role"],
+                        p["title"],
+                        p["note"],
+                        order,
                     )
                 )
             for cited in plan.sources or ():
-                citations.append(
-                    Citation(
-                        event=event,
-                        source=self.source_of(cited),
-                        quote=cited.quote,
-                        note=cited.note,
-                    )
-                )
-        Event.topics.through.objects.bulk_create(links, batch_size=BATCH)
-        Participation.objects.bulk_create(participations, batch_size=BATCH)
-        Citation.objects.bulk_create(citations, batch_size=BATCH)
+                citations.append((pk, self.source_of(cited).pk, cited.quote, cited.note))
+        insert_rows(Event.topics.through, ["event_id", "topic_id"], links)
+        insert_rows(
+            Participation,
+            ["event_id", "organization_id", "person_id", "role", "title", "note", "order"],
+            participations,
+        )
+        insert_rows(Citation, ["event_id", "source_id", "quote", "note"], citations)
         # Parents and relations may name events created just now, so they come last.
         with_parent = []
         for plan in plans:
@@ -218,7 +218,7 @@ class Writer:
             if plan.parent:
                 event.parent_id = self.lookups.events[plan.parent].pk
                 with_parent.append(event)
-        Event.objects.bulk_update(with_parent, ["parent"], batch_size=BATCH)
+        update_column(Event, "parent", [(event.pk, event.parent_id) for event in with_parent])
         relations = []
         for plan in plans:
             relations += self.new_relations(plan, self.events[plan.slug])
@@ -231,9 +231,10 @@ class Writer:
                 event = self.events[plan.slug]
                 event.updated_at = plan.updated_at
                 kept_times.append(event)
-        Event.objects.bulk_update(kept_times, ["updated_at"], batch_size=BATCH)
-        Event.objects.filter(pk__in=[e.pk for e in new]).refresh_derived()
-        self.bulk_history(new, participations, citations, relations)
+        update_column(Event, "updated_at", [(event.pk, event.updated_at) for event in kept_times])
+        for batch in batches([event.pk for event in new]):
+            Event.objects.filter(pk__in=batch).refresh_derived()
+        self.bulk_history(new)
 
     def new_relations(self, plan, event):
         rows = []
@@ -251,36 +252,35 @@ class Writer:
             )
         return rows
 
-    def bulk_history(self, events, participations, citations, relations):
+    def bulk_history(self, events):
         """History rows for what ``create_events`` wrote, as ``save()`` would have made."""
-        options = {
-            "default_user": self.user,
-            "default_change_reason": self.reason,
-            "default_date": self.now,
-            "batch_size": BATCH,
-        }
-        records = Event.history.bulk_history_create(events, **options)
-        # The topics each event had, as simple_history keeps them beside the event's version.
+        stamp = {"user": self.user, "reason": self.reason, "date": self.now}
         topics_history = apps.get_model("tracker", "HistoricalEvent_topics")
-        topics_of = {}
-        for link_id, event_id, topic_id in Event.topics.through.objects.filter(
-            event__in=[e.pk for e in events]
-        ).values_list("id", "event_id", "topic_id"):
-            topics_of.setdefault(event_id, []).append((link_id, topic_id))
-        topics_history.objects.bulk_create(
-            [
-                topics_history(history=record, id=link_id, event_id=record.id, topic_id=topic_id)
-                for record in records
-                for link_id, topic_id in topics_of.get(record.id, ())
-            ],
-            batch_size=BATCH,
-        )
-        Participation.history.bulk_history_create(participations, **options)
-        Citation.history.bulk_history_create(citations, **options)
-        saved = EventRelation.objects.filter(
-            Q(from_event__in=[e.pk for e in events]) | Q(to_event__in=[e.pk for e in events])
-        )
-        EventRelation.history.bulk_history_create(list(saved), **options)
+        versions = Event.history.model.objects.filter(history_date=self.now, history_type="+")
+        seen = set()  # a relation between two new events is found from both ends
+        for batch in batches([event.pk for event in events]):
+            copy_to_history(Event.objects.filter(pk__in=batch), **stamp)
+            copy_to_history(Participation.objects.filter(event__in=batch), **stamp)
+            copy_to_history(Citation.objects.filter(event__in=batch), **stamp)
+            relations = EventRelation.objects.filter(
+                Q(from_event__in=batch) | Q(to_event__in=batch)
+            )
+            fresh = [pk for pk in relations.values_list("pk", flat=True) if pk not in seen]
+            seen.update(fresh)
+            copy_to_history(EventRelation.objects.filter(pk__in=fresh), **stamp)
+            # The topics each event had, kept by simple_history beside the event's version.
+            version_of = dict(versions.filter(id__in=batch).values_list("id", "history_id"))
+            topics_history.objects.bulk_create(
+                topics_history(
+                    history_id=version_of[event_id],
+                    id=link_id,
+                    event_id=event_id,
+                    topic_id=topic_id,
+                )
+                for link_id, event_id, topic_id in Event.topics.through.objects.filter(
+                    event__in=batch
+                ).values_list("id", "event_id", "topic_id")
+            )
 
     # Events that exist, one by one -----------------------------------------------------
 

@@ -1,16 +1,19 @@
 """Events and what hangs off them: participations, citations, relations, countries."""
 
 import datetime
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from tracker.dates import format_range
+from tracker.models.bulk import update_column
 from tracker.models.fields import (
     PartialDateRange,
     partial_date_constraints,
@@ -182,37 +185,99 @@ class EventQuerySet(models.QuerySet):
 
     def refresh_derived(self, batch_size=1000):
         """Recompute the countries each event involves and its search document, a batch of
-        events at a time, with a constant number of writes per batch."""
+        events at a time, from plain rows (no model instances) and with a constant number of
+        writes per batch: an import of 100,000 events runs this once for all of them."""
         pks = list(self.order_by("pk").values_list("pk", flat=True))
         for i in range(0, len(pks), batch_size):
-            events = (
-                Event.objects.filter(pk__in=pks[i : i + batch_size])
-                .select_related("event_type")
-                .prefetch_related(
-                    Prefetch(
-                        "participations",
-                        queryset=Participation.objects.select_related("organization", "person"),
-                    ),
-                    "topics",
-                    "country_links",
-                )
-            )
-            added, removed, documents = [], [], []
-            for event in events:
-                wanted = event.involved_country_codes()
-                have = {link.country.code for link in event.country_links.all()}
-                added += [EventCountry(event=event, country=code) for code in sorted(wanted - have)]
-                removed += [
-                    link.pk for link in event.country_links.all() if link.country.code not in wanted
-                ]
-                document = event.build_search_document()
-                if document != event.search_document:
-                    event.search_document = document
-                    documents.append(event)
-            EventCountry.objects.bulk_create(added, ignore_conflicts=True)
-            if removed:
-                EventCountry.objects.filter(pk__in=removed).delete()
-            Event.objects.bulk_update(documents, ["search_document"])
+            _refresh_batch(pks[i : i + batch_size])
+
+
+PARTY_COLUMNS = (
+    "event_id",
+    "title",
+    "organization__name",
+    "organization__other_names",
+    "organization__acronym",
+    "organization__country",
+    "person__name",
+    "person__other_names",
+    "person__native_name",
+    "person__country",
+)
+
+
+def _refresh_batch(pks):
+    parties, topics, links = defaultdict(list), defaultdict(list), defaultdict(dict)
+    for event_id, *party in (
+        Participation.objects.filter(event__in=pks)
+        .order_by("order", "pk")
+        .values_list(*PARTY_COLUMNS)
+    ):
+        parties[event_id].append(party)
+    for event_id, name in (
+        Event.topics.through.objects.filter(event__in=pks)
+        .order_by("topic__name")
+        .values_list("event_id", "topic__name")
+    ):
+        topics[event_id].append(name)
+    for event_id, code, pk in EventCountry.objects.filter(event__in=pks).values_list(
+        "event_id", "country", "pk"
+    ):
+        links[event_id][code] = pk
+    added, removed, documents = [], [], []
+    rows = Event.objects.filter(pk__in=pks).values_list(
+        "pk",
+        "title",
+        "summary",
+        "description",
+        "event_type__name",
+        "venue",
+        "city",
+        "country",
+        "extra_countries",
+        "search_document",
+    )
+    for pk, title, summary, description, type_name, venue, city, country, extra, old in rows:
+        party_countries = [c for party in parties[pk] for c in (party[4], party[8]) if c]
+        wanted = involved_countries(extra.split(",") if extra else [], country, party_countries)
+        have = links[pk]
+        added += [EventCountry(event_id=pk, country=code) for code in sorted(wanted - set(have))]
+        removed += [link for code, link in have.items() if code not in wanted]
+        place = [venue, city, countries.name(country) if country else ""]
+        document = search_document(
+            [title, summary, description, type_name, *place], parties[pk], topics[pk]
+        )
+        if document != old:
+            documents.append((pk, document))
+    EventCountry.objects.bulk_create(added, ignore_conflicts=True)
+    if removed:
+        EventCountry.objects.filter(pk__in=removed).delete()
+    update_column(Event, "search_document", documents)
+
+
+def involved_countries(extra, venue_country, party_countries):
+    """The countries an event involves: those an editor added, where it took place, and
+    those of the organizations and people who took part."""
+    codes = {str(code) for code in extra if code}
+    if venue_country:
+        codes.add(str(venue_country))
+    codes.update(str(code) for code in party_countries if code)
+    return codes
+
+
+def search_document(event_texts, parties, topic_names):
+    """What full-text search reads for an event: its own texts, then for each participation
+    its title and the names (all of them) of its organization and person, then its topics.
+    ``parties`` are rows of PARTY_COLUMNS less the event id."""
+    parts = list(event_texts)
+    for title, org, org_other, acronym, _, person, person_other, native, _ in parties:
+        parts.append(title)
+        if org is not None:
+            parts += [org, *split_lines(org_other), acronym]
+        if person is not None:
+            parts += [person, *split_lines(person_other), native]
+    parts += topic_names
+    return "\n".join(part for part in parts if part)
 
 
 class Event(PartialDateRange, models.Model):
@@ -345,32 +410,6 @@ class Event(PartialDateRange, models.Model):
     def is_upcoming(self, today=None):
         today = today or datetime.date.today()
         return self.last_day is not None and self.last_day >= today and self.status != "cancelled"
-
-    def involved_country_codes(self):
-        """The countries this event involves, computed from the record (no cache)."""
-        codes = {str(c) for c in self.extra_countries}
-        if self.country:
-            codes.add(str(self.country))
-        for participation in self.participations.all():
-            for party in (participation.organization, participation.person):
-                if party is not None and party.country:
-                    codes.add(str(party.country))
-        return codes
-
-    def build_search_document(self):
-        parts = [self.title, self.summary, self.description, self.event_type.name]
-        parts += [self.venue, self.city, self.country.name if self.country else ""]
-        for participation in self.participations.all():
-            parts.append(participation.title)
-            for party in (participation.organization, participation.person):
-                if party is None:
-                    continue
-                parts.append(party.name)
-                parts.extend(split_lines(party.other_names))
-                parts.append(getattr(party, "acronym", ""))
-                parts.append(getattr(party, "native_name", ""))
-        parts += [topic.name for topic in self.topics.all()]
-        return "\n".join(part for part in parts if part)
 
 
 class EventCountry(models.Model):
