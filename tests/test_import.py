@@ -232,7 +232,7 @@ def test_unknown_records_are_errors_unless_create_missing(vocabulary, tmp_path):
     assert Organization.objects.filter(slug="new-ministry").exists()
     assert [t.slug for t in event.topics.all()] == ["new-topic"]
     assert event.citations.get().source.url == "https://b.example.org/x"
-    assert "new-ministry" in out and "New sources were created: 1." in out
+    assert "new-ministry" in out and "New sources created: 1." in out
 
 
 def test_a_file_with_some_columns_changes_only_those(seeded, tmp_path):

@@ -132,8 +132,10 @@ class EventFilterSet(django_filters.FilterSet):
         form = TimelineForm
 
     FACETS = ("country", "type", "status", "organization", "person", "topic")
-    # Link filters test each event (EXISTS) for the page of events, and the whole link table
-    # once (IN) when every match is counted: see EventQuerySet._linked.
+    # Country and topic filters test each event (EXISTS) for the page of events, and the
+    # whole link table once (IN) when every match is counted: see EventQuerySet._linked.
+    # An organization or a person takes part in few events, so those stay IN: walking the
+    # chronology index until a page of their events is found would read most of it.
     per_row = True
 
     # Filters ----------------------------------------------------------------------------
@@ -157,10 +159,10 @@ class EventFilterSet(django_filters.FilterSet):
         return queryset.filter(status__in=value) if value else queryset
 
     def filter_organization(self, queryset, name, value):
-        return queryset.with_organizations(value, per_row=self.per_row) if value else queryset
+        return queryset.with_organizations(value) if value else queryset
 
     def filter_person(self, queryset, name, value):
-        return queryset.with_people(value, per_row=self.per_row) if value else queryset
+        return queryset.with_people(value) if value else queryset
 
     def filter_topic(self, queryset, name, value):
         return queryset.about(value, per_row=self.per_row) if value else queryset

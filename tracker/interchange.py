@@ -48,7 +48,6 @@ CSV_COLUMNS = [
     "updated_at",
 ]
 READ_ONLY_COLUMNS = {"date", "place", "url"}
-LIST_COLUMNS = {"countries", "organizations", "people", "topics", "sources"}
 
 
 def iso_datetime(value: datetime.datetime | None) -> str | None:
@@ -59,11 +58,14 @@ def iso_datetime(value: datetime.datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z")
 
 
-def place_display(event) -> str:
+def place_text(venue: str, city: str, country_name: str) -> str:
     """Venue, city and country as the event page shows them: ``White House, Washington,
     United States``."""
-    parts = [event.venue, event.city, event.country.name if event.country else ""]
-    return ", ".join(part for part in parts if part)
+    return ", ".join(part for part in (venue, city, country_name) if part)
+
+
+def place_display(event) -> str:
+    return place_text(event.venue, event.city, event.country.name if event.country else "")
 
 
 def source_reference(source) -> str:
@@ -213,7 +215,7 @@ def assemble(
         "start": start.isoformat(),
         "end": end.isoformat() if end else None,
         "date_display": format_range(start, end),
-        "place": ", ".join(part for part in (event.venue, event.city, country_name) if part),
+        "place": place_text(event.venue, event.city, country_name),
         "venue": event.venue,
         "city": event.city,
         "country": str(event.country) or None,

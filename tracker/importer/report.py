@@ -36,6 +36,8 @@ class Report:
     missing_created: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     sources_created: int = 0
     written: bool = False
+    dry_run_done: bool = False  # a dry run went through the writing and rolled it back
+    valid: int = 0  # records without problems
 
     @property
     def has_errors(self):
@@ -43,35 +45,39 @@ class Report:
 
     def lines(self):
         """The report as plain lines, for the terminal (the admin page shows the same)."""
-        verb = "would be" if not self.written else "were"
+        would = "" if self.written else "would be "
         lines = []
         if self.problems:
             lines.append(f"{len(self.problems)} problem(s) found:")
             lines += [f"  {problem}" for problem in self.problems]
             if not self.written and not self.skipped:
                 lines.append("Nothing was written: fix the problems and import again.")
-        for title, slugs in (
-            ("Created", self.created),
-            ("Updated", self.updated),
-            ("Unchanged", self.unchanged),
+        for what, slugs in (
+            (f"{would}created", self.created),
+            (f"{would}updated", self.updated),
+            ("unchanged", self.unchanged),
         ):
             if slugs:
-                lines.append(f"{title} ({len(slugs)}), {verb.replace('were ', '')}:")
+                lines.append(f"{what.capitalize()} ({len(slugs)}):")
                 lines += [f"  {slug}" for slug in slugs]
         for kind, slugs in sorted(self.missing_created.items()):
-            lines.append(f"New {kind} {verb} created from its key ({len(slugs)}): ")
+            lines.append(f"New {kind} records {would}created from their keys ({len(slugs)}):")
             lines += [f"  {slug}" for slug in slugs]
         if self.sources_created:
-            lines.append(f"New sources {verb} created: {self.sources_created}.")
+            lines.append(f"New sources {would}created: {self.sources_created}.")
         if self.skipped:
             lines.append(f"Left out, because of their problems: {', '.join(self.skipped)}.")
         lines.append(self.summary())
         return lines
 
     def summary(self):
+        if self.problems and not self.written and not self.skipped and not self.dry_run_done:
+            places = len({problem.where for problem in self.problems})
+            return (
+                f"Nothing written: {len(self.problems)} problem(s) in {places} place(s); "
+                f"{self.valid} row(s) without problems."
+            )
         mode = "Dry run, nothing written" if self.dry_run else "Written"
-        if not self.written and not self.dry_run:
-            mode = "Nothing written"
         return (
             f"{mode}: {len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.problems)} problem(s)."

@@ -86,6 +86,7 @@ def import_records(
     if not skip_invalid:
         report.problems += problems
     report.problems.sort(key=lambda problem: _place_order(problem.where))
+    report.valid = len(plans)
     if report.problems and not skip_invalid:
         return report
     writer = Writer(checker, user=user, reason=reason)
@@ -99,7 +100,7 @@ def import_records(
             if dry_run:
                 raise _DryRun
     except _DryRun:
-        pass
+        report.dry_run_done = True
     report.written = not dry_run
     return report
 
