@@ -134,14 +134,14 @@ def main():
     print()
     print(
         "| page | scenario | warm median ms | warm p95 ms | cold median ms | cold p95 ms "
-        "| queries (cold) | target (median) |"
+        "| queries (cold) | target (cold median) |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---|")
     missed = []
     for kind, name, url in scenarios():
         (median, p95), (cold_median, cold_p95), queries = measure(client, url)
         target = TARGETS[kind]
-        ok = median <= target
+        ok = cold_median <= target  # a page served from the cache is not its speed
         if not ok:
             missed.append(name)
         mark = f"≤ {target} ms {'✓' if ok else '✗'}"
