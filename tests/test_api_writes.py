@@ -323,3 +323,31 @@ def test_deleting_an_event_with_sessions_is_a_400(api, event_factory):
     assert response.status_code == 400
     assert "session" in response.json()["non_field_errors"][0]
     assert Event.objects.filter(slug="summit").exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"slug": ["a-list"]},
+        {"relations": 5},
+        {"_people": None},
+        {"participants": "msit"},
+        {"sources": [{"url": 12}]},
+        {"updated_at": "not a date"},
+        {"countries": [None, {}]},
+    ],
+)
+def test_values_of_the_wrong_type_are_a_400_never_a_500(api, vocabulary, change):
+    response = api.post(EVENTS, {**NEW_EVENT, **change})
+    assert response.status_code in (201, 400), response.content
+    if response.status_code == 400:
+        assert not Event.objects.filter(slug="ai-dialogue-2025").exists()
+
+
+def test_an_editor_who_may_not_add_sources_cannot_create_one_through_an_event(
+    client, make_user, vocabulary
+):
+    user = make_user("desk", staff=True, perms=["add_event", "change_event"])
+    response = token_api(client, user).post(EVENTS, NEW_EVENT)
+    assert response.status_code == 400
+    assert "sources" in response.json()

@@ -332,3 +332,72 @@ def test_events_as_data_in_bulk_equals_event_data_one_by_one(seeded, event_facto
     events = list(Event.objects.published().for_interchange().chronological())
     one_by_one = [event_data(event, BASE) for event in events]
     assert events_as_data([event.pk for event in events], BASE) == one_by_one
+
+
+@pytest.mark.parametrize(
+    "record, field",
+    [
+        ({"slug": ["x"]}, "slug"),
+        ({"slug": "x", "relations": 5}, "relations"),
+        ({"slug": "x", "_people": None}, "_people"),
+        ({"slug": "x", "_source_refs": [{}]}, "_source_refs"),
+        ({"slug": "x", "updated_at": "2024-13-01T00:00:00Z"}, "updated_at"),
+        ({"slug": "x", "updated_at": "9999-12-31T23:59:59-01:00"}, "updated_at"),
+        ({"slug": "x", "participants": [None, 5]}, "participants[0]"),
+        ({"slug": "x", "title": 12}, "title"),
+    ],
+)
+def test_values_of_the_wrong_type_are_problems_not_crashes(vocabulary, record, field):
+    record = {"title": "T", "type": "dialogue", "start": "2024", **record}
+    report = import_file("e.json", json.dumps([record]).encode())
+    assert field in {problem.field for problem in report.problems}, report.lines()
+    assert not Event.objects.exists()
+
+
+def test_a_deeply_nested_file_is_reported(db):
+    report = import_file("e.json", b"[" * 100_000)
+    assert "nested too deeply" in "\n".join(report.lines())
+
+
+def test_a_source_url_with_a_semicolon_survives_the_csv_round_trip(seeded, tmp_path):
+    source = Source.objects.create(url="https://example.org/a;b=1", title="Semi")
+    Citation.objects.create(event=Event.objects.get(slug="nget-dialogue-2023"), source=source)
+    first = export_csv()
+    status, out = run(tmp_path, first)
+    assert status == 0, out
+    assert "8 unchanged" in out
+
+
+def test_a_change_to_topics_alone_marks_the_event_changed(seeded, tmp_path):
+    event = Event.objects.get(slug="nget-dialogue-2023")
+    before = event.updated_at
+    run(tmp_path, csv_file(["nget-dialogue-2023", "quantum"], columns=("slug", "topics")))
+    event.refresh_from_db()
+    assert [t.slug for t in event.topics.all()] == ["quantum"]
+    assert event.updated_at > before
+
+
+def test_drafts_option_leaves_published_events_published(seeded, tmp_path):
+    run(
+        tmp_path,
+        csv_file(["nget-dialogue-2023", "Retitled"], columns=("slug", "title")),
+        "--drafts",
+    )
+    event = Event.objects.get(slug="nget-dialogue-2023")
+    assert (event.title, event.published) == ("Retitled", True)
+
+
+def test_created_types_whose_names_clash_get_names_of_their_own(vocabulary, tmp_path):
+    content = csv_file(
+        ["a", "A", "new-kind", "2024", "https://a.example.org/1"],
+        ["b", "B", "New-kind", "2024", "https://a.example.org/1"],
+        columns=("slug", "title", "type", "start", "sources"),
+    )
+    status, out = run(tmp_path, content, "--create-missing")
+    assert status == 0, out
+    assert sorted(
+        EventType.objects.filter(slug__iexact="new-kind").values_list("name", flat=True)
+    ) == [
+        "New kind",
+        "New kind (new-kind)",
+    ]

@@ -6,7 +6,11 @@ many workers): the preview page carries the file back in a signed, compressed to
 import confirmed is exactly the one previewed, and nobody can slip in another.
 """
 
+import base64
+import zlib
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -95,7 +99,10 @@ def import_view(model_admin, request):
             upload = {
                 "user": request.user.pk,
                 "name": form.cleaned_data["file"].name,
-                "content": form.cleaned_data["file"].read().decode("latin-1"),
+                # Compressed and base64'd: the token goes back to the browser and returns.
+                "content": base64.b64encode(zlib.compress(form.cleaned_data["file"].read())).decode(
+                    "ascii"
+                ),
                 "create_missing": form.cleaned_data["create_missing"],
                 "skip_invalid": form.cleaned_data["skip_invalid"],
             }
@@ -103,14 +110,21 @@ def import_view(model_admin, request):
             context.update(report=report, name=upload["name"], options=upload)
             nothing_to_do = not (report.created or report.updated)
             if not nothing_to_do and (not report.has_errors or upload["skip_invalid"]):
-                context["token"] = signing.dumps(upload, salt=TOKEN_SALT, compress=True)
+                token = signing.dumps(upload, salt=TOKEN_SALT)
+                if len(token) < settings.DATA_UPLOAD_MAX_MEMORY_SIZE - 10_000:
+                    context["token"] = token
+                else:
+                    context["token_errors"] = [
+                        "This file is too large to confirm from the browser: import it with "
+                        "manage.py import_events."
+                    ]
     return TemplateResponse(request, "admin/tracker/event/import.html", context)
 
 
 def run(request, upload, *, dry_run):
     return import_file(
         upload["name"],
-        upload["content"].encode("latin-1"),
+        zlib.decompress(base64.b64decode(upload["content"])),
         user=request.user,
         create_missing=upload["create_missing"],
         skip_invalid=upload["skip_invalid"],

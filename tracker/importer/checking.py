@@ -17,7 +17,7 @@ from django.core.validators import URLValidator
 from django.utils.dateparse import parse_datetime
 from django_countries import countries
 
-from tracker.dates import InvalidPartialDate, PartialDate
+from tracker.dates import MAX_YEAR, MIN_YEAR, InvalidPartialDate, PartialDate
 from tracker.importer.report import Problem
 from tracker.models import (
     AttendanceMode,
@@ -85,6 +85,8 @@ LENGTHS = {
     "source author": 200,
     "source language": 12,
 }
+# The lists a CSV row's cells become (see reading.csv_to_data).
+CSV_LIST_KEYS = {"_organizations", "_people", "_source_refs"}
 # What a record created from its key alone is like (``--create-missing``).
 MISSING_KINDS = {"type": EventType, "organization": Organization, "person": Person, "topic": Topic}
 
@@ -138,7 +140,8 @@ class Lookups:
             for key in ("slug", "parent"):
                 if isinstance(data.get(key), str):
                     slugs.add(data[key])
-            for relation in data.get("relations") or ():
+            relations = data.get("relations")
+            for relation in relations if isinstance(relations, list) else ():
                 if isinstance(relation, dict) and isinstance(relation.get("event"), str):
                     slugs.add(relation["event"])
         self.events = {}
@@ -194,9 +197,14 @@ class Checker:
         if not isinstance(data, dict):
             self.problem("event", data, "is not an event object.")
             return None, self.problems
-        for key in data:
-            if key not in KNOWN_KEYS and not key.startswith("_"):
-                self.problem(key, "", "is not a field of an event; see the API's event shape.")
+        for key in list(data):
+            if key not in KNOWN_KEYS:
+                self.problem(key[:60], "", "is not a field of an event; see the API's event shape.")
+            elif key in CSV_LIST_KEYS and not (
+                isinstance(data[key], list) and all(isinstance(item, str) for item in data[key])
+            ):
+                self.problem(key, "", "must be a list of keys.")
+                data = {k: v for k, v in data.items() if k != key}
         slug = self.slug(data, instance)
         existing = instance or (self.lookups.events.get(slug) if slug else None)
         # Without a partial update, a field that is absent takes its empty value.
@@ -302,12 +310,22 @@ class Checker:
                     self.problem("wikidata_id", value, "is not a Wikidata ID such as Q42.")
             fields["wikidata_id"] = value
         if "published" in data or not partial:
-            fields["published"] = self.boolean(data, "published", default=not self.drafts)
-        if self.drafts:
+            default = not self.drafts if plan.existing is None else plan.existing.published
+            fields["published"] = self.boolean(data, "published", default=default)
+        if self.drafts and plan.existing is None:
             fields["published"] = False
         if data.get("updated_at") not in (None, ""):
             value = data["updated_at"]
-            parsed = parse_datetime(value) if isinstance(value, str) else None
+            try:
+                parsed = parse_datetime(value) if isinstance(value, str) else None
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.tzinfo is not None:
+                try:
+                    in_range = MIN_YEAR <= parsed.astimezone(datetime.UTC).year <= MAX_YEAR
+                except OverflowError:
+                    in_range = False
+                parsed = parsed if in_range else None
             if parsed is None or parsed.tzinfo is None:
                 self.problem(
                     "updated_at", value, "is not a date and time such as 2024-04-19T08:30:00Z."
@@ -378,8 +396,9 @@ class Checker:
             return None
         if slug in table:
             return slug
-        if not SLUG.match(slug) or len(slug) > LENGTHS["slug"]:
-            self.problem(kind, slug, "is not a slug.")
+        limit = MISSING_KINDS[kind]._meta.get_field("slug").max_length
+        if not SLUG.match(slug) or len(slug) > limit:
+            self.problem(kind, slug, f"is not a slug (letters, digits, hyphens; at most {limit}).")
             return None
         if self.create_missing:
             self.missing[kind].add(slug)

@@ -13,7 +13,7 @@ import json
 
 from tracker.exports.csv import restore
 from tracker.importer.report import Problem
-from tracker.interchange import CSV_COLUMNS, READ_ONLY_COLUMNS, split_list
+from tracker.interchange import CSV_COLUMNS, LIST_SEPARATOR, READ_ONLY_COLUMNS, split_list
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 csv.field_size_limit(10 * 1024 * 1024)
@@ -44,6 +44,8 @@ def read_file(name: str, content: bytes):
 def read_json(text: str):
     try:
         data = json.loads(text)
+    except RecursionError as error:
+        raise Unreadable("The JSON is nested too deeply to be a list of events.") from error
     except json.JSONDecodeError as error:
         raise Unreadable(
             f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
@@ -112,7 +114,10 @@ def csv_to_data(row: dict) -> dict:
         elif column == "people":
             data["_people"] = split_list(value)
         elif column == "sources":
-            data["_source_refs"] = split_list(value)
+            # A URL may hold ";" but never a space: sources are split on "; " alone.
+            data["_source_refs"] = [
+                item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()
+            ]
         elif column in {"end", "country", "parent", "wikidata_id", "updated_at"}:
             data[column] = value or None
         else:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
-from tracker.importer.checking import Checker, Lookups
+from tracker.importer.checking import MISSING_KINDS, Checker, Lookups
 from tracker.importer.reading import Unreadable, read_file
 from tracker.importer.report import Problem, Report
 from tracker.importer.writing import Writer
@@ -21,6 +21,12 @@ class Invalid(Exception):
         for problem in problems:
             shown = f'"{problem.value[:60]}" ' if problem.value else ""
             self.errors.setdefault(problem.field, []).append(f"{shown}{problem.message}")
+
+
+def refused(error):
+    text = str(error).strip()
+    first_line = text.splitlines()[0][:200] if text else type(error).__name__
+    return f"was refused by the database ({first_line}); nothing was written."
 
 
 class _DryRun(Exception):
@@ -65,8 +71,10 @@ def import_records(
     failed = set()
     while True:  # again without the records that failed, when they are to be skipped
         lookups.file_slugs = {
-            data.get("slug") for where, data in records if where not in failed
-        } - {None}
+            data.get("slug")
+            for where, data in records
+            if where not in failed and isinstance(data.get("slug"), str)
+        }
         checker = Checker(lookups, create_missing=create_missing, drafts=drafts)
         plans, problems = [], []
         for where, data in progress(records, desc="Checking", unit=" rows"):
@@ -90,6 +98,23 @@ def import_records(
     if report.problems and not skip_invalid:
         return report
     writer = Writer(checker, user=user, reason=reason)
+    if (
+        create_missing
+        and user is not None
+        and not all(
+            user.has_perm(f"tracker.add_{model._meta.model_name}")
+            for model in MISSING_KINDS.values()
+        )
+    ):
+        report.problems.append(
+            Problem(
+                "file",
+                "create missing",
+                "",
+                "needs the permission to add organizations, people, event types and topics.",
+            )
+        )
+        return report
     try:
         with transaction.atomic():
             report.created, report.updated, report.unchanged = writer.write(plans)
@@ -101,6 +126,9 @@ def import_records(
                 raise _DryRun
     except _DryRun:
         report.dry_run_done = True
+    except DatabaseError as error:  # what the rules did not foresee: reported, never a crash
+        report.problems.append(Problem("file", "database", "", refused(error)))
+        return report
     report.written = not dry_run
     return report
 
@@ -129,8 +157,12 @@ def _place_order(where):
 def write_event(data, *, user=None, instance=None, partial=False, reason=""):
     """Create (``instance`` None) or update one event from the API's shape, by the import's
     rules; ``partial`` changes only the keys given. Raises Invalid; returns the event."""
+    if not isinstance(data, dict):
+        raise Invalid([Problem("event", "non_field_errors", "", "must be a JSON object.")])
+    # "updated_at" says when the record last changed here: an API client does not set it.
+    data = {key: value for key, value in data.items() if key != "updated_at"}
     lookups = Lookups([("event", data)])
-    slug = data.get("slug") if isinstance(data, dict) else None
+    slug = data.get("slug") if isinstance(data.get("slug"), str) else None
     if instance is not None:
         lookups.events[instance.slug] = instance
     lookups.file_slugs = {instance.slug if instance else slug} - {None}
@@ -140,6 +172,13 @@ def write_event(data, *, user=None, instance=None, partial=False, reason=""):
     plan, problems = checker.check("event", data, instance=instance)
     if problems:
         raise Invalid(problems)
-    with transaction.atomic():
-        Writer(checker, user=user, reason=reason).write([plan])
+    if checker.new_sources and user is not None and not user.has_perm("tracker.add_source"):
+        raise Invalid(
+            [Problem("event", "sources", "", "names new sources, and you may not add sources.")]
+        )
+    try:
+        with transaction.atomic():
+            Writer(checker, user=user, reason=reason).write([plan])
+    except DatabaseError as error:
+        raise Invalid([Problem("event", "non_field_errors", "", refused(error))]) from error
     return Event.objects.get(slug=plan.slug)

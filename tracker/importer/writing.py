@@ -48,6 +48,7 @@ class Writer:
         self.events = {}  # slug → Event, for every event of the plans
         self.sources = {}  # reference → Source
         self.sources_created = 0
+        self.names_made = {}
 
     # The whole run ---------------------------------------------------------------------
 
@@ -96,12 +97,15 @@ class Writer:
                     record.pk if kind in ("type", "topic") else (record.pk, "")
                 )
 
-    @staticmethod
-    def free_name(model, slug):
-        """Types and topics have unique names: one made from a slug must not clash."""
-        name = name_from_slug(slug)
-        if model.objects.filter(name=name).exists():
-            name = f"{name} ({slug})"
+    def free_name(self, model, slug):
+        """Types and topics have unique names: one made from a slug must clash neither with
+        a record's nor with another made in this import, and must fit the field."""
+        limit = model._meta.get_field("name").max_length
+        taken = self.names_made.setdefault(model, set())
+        name = name_from_slug(slug)[:limit]
+        if name in taken or model.objects.filter(name=name).exists():
+            name = f"{name[: max(limit - len(slug) - 3, 0)]} ({slug})"
+        taken.add(name)
         return name
 
     def create_sources(self):
@@ -329,6 +333,10 @@ class Writer:
                 changed = True
         changed |= self.update_citations(plan, event)
         changed |= self.update_relations(plan, event)
+        if changed and not dirty:
+            # Only its participants, sources, topics or relations changed: the event changed
+            # all the same, and its calendar and feed entries must say so.
+            self.stamp(event).save(update_fields=["updated_at"])
         return changed
 
     @staticmethod
