@@ -128,55 +128,90 @@ class Plan:
         return self.existing is None
 
 
+def _texts(value):
+    """The strings in ``value`` (a string, or a list of them); anything else is left to the
+    rules to report."""
+    if isinstance(value, str):
+        return [value.strip()]
+    if isinstance(value, list):
+        return [item.strip() for item in value if isinstance(item, str)]
+    return []
+
+
+def _dicts(value):
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _in_batches(queryset, field, values, *columns):
+    values = sorted(values)
+    for start in range(0, len(values), 500):
+        yield from queryset.filter(**{f"{field}__in": values[start : start + 500]}).values_list(
+            *columns
+        )
+
+
 class Lookups:
-    """Everything the rules look up, read once: records by slug, sources by URL or title,
-    and the events the file names (to update, as parents or in relations)."""
+    """Everything the rules look up, read once for the whole file and only for the keys it
+    names: events by slug (to update, as parents, in relations), types, topics,
+    organizations and people by slug, sources by URL or title. A one-event write through the
+    API costs a few small queries however large the database."""
 
     def __init__(self, records):
-        slugs = set()
+        named = {kind: set() for kind in ("event", "type", "topic", "organization", "person")}
+        references = set()
+        self.file_sources = set()  # sources the file describes in full (an event's "sources")
         for _, data in records:
             if not isinstance(data, dict):
                 continue
-            for key in ("slug", "parent"):
-                if isinstance(data.get(key), str):
-                    slugs.add(data[key])
-            relations = data.get("relations")
-            for relation in relations if isinstance(relations, list) else ():
-                if isinstance(relation, dict) and isinstance(relation.get("event"), str):
-                    slugs.add(relation["event"])
+            named["event"].update(_texts(data.get("slug")) + _texts(data.get("parent")))
+            named["type"].update(_texts(data.get("type")))
+            named["topic"].update(_texts(data.get("topics")))
+            named["organization"].update(_texts(data.get("_organizations")))
+            named["person"].update(_texts(data.get("_people")))
+            references.update(_texts(data.get("_source_refs")))
+            for participant in _dicts(data.get("participants")):
+                named["organization"].update(_texts(participant.get("organization")))
+                named["person"].update(_texts(participant.get("person")))
+            for relation in _dicts(data.get("relations")):
+                named["event"].update(_texts(relation.get("event")))
+                references.update(_texts(relation.get("source")))
+            for row in _dicts(data.get("sources")):
+                described = _texts(row.get("url")) or _texts(row.get("title"))
+                references.update(_texts(row.get("url")) + _texts(row.get("title")))
+                self.file_sources.update(reference for reference in described if reference)
         self.events = {}
-        slug_list = sorted(slugs)
-        for i in range(0, len(slug_list), 500):
-            for event in Event.objects.filter(slug__in=slug_list[i : i + 500]):
+        for start in range(0, len(named["event"]), 500):
+            batch = sorted(named["event"])[start : start + 500]
+            for event in Event.objects.filter(slug__in=batch):
                 self.events[event.slug] = event
-        self.types = dict(EventType.objects.values_list("slug", "pk"))
-        self.topics = dict(Topic.objects.values_list("slug", "pk"))
+        self.types = dict(_in_batches(EventType.objects, "slug", named["type"], "slug", "pk"))
+        self.topics = dict(_in_batches(Topic.objects, "slug", named["topic"], "slug", "pk"))
         self.organizations = {
             slug: (pk, country)
-            for slug, pk, country in Organization.objects.values_list("slug", "pk", "country")
+            for slug, pk, country in _in_batches(
+                Organization.objects, "slug", named["organization"], "slug", "pk", "country"
+            )
         }
         self.people = {
             slug: (pk, country)
-            for slug, pk, country in Person.objects.values_list("slug", "pk", "country")
+            for slug, pk, country in _in_batches(
+                Person.objects, "slug", named["person"], "slug", "pk", "country"
+            )
         }
         self.sources_by_url = {}
         self.sources_by_title = {}
-        for source in Source.objects.only("pk", "url", "title"):
-            if source.url:
-                self.sources_by_url[source.url] = source
-            else:
-                self.sources_by_title.setdefault(source.title, source)
+        found = set(_in_batches(Source.objects, "url", references, "pk"))
+        found |= set(_in_batches(Source.objects.filter(url=""), "title", references, "pk"))
+        pks = sorted(pk for (pk,) in found)
+        for start in range(0, len(pks), 500):
+            for source in Source.objects.filter(pk__in=pks[start : start + 500]).only(
+                "pk", "url", "title"
+            ):
+                if source.url:
+                    self.sources_by_url[source.url] = source
+                else:
+                    self.sources_by_title.setdefault(source.title, source)
         self.file_slugs = set()  # the events this import creates or updates
-        # Sources the file describes in full (an event's "sources"), which a relation may
-        # name by URL or title before the event that describes them is reached.
-        self.file_sources = set()
-        for _, data in records:
-            rows = data.get("sources") if isinstance(data, dict) else None
-            for row in rows if isinstance(rows, list) else ():
-                if isinstance(row, dict):
-                    reference = row.get("url") or row.get("title")
-                    if isinstance(reference, str):
-                        self.file_sources.add(reference.strip())
 
 
 class Checker:
