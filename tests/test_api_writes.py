@@ -351,3 +351,22 @@ def test_an_editor_who_may_not_add_sources_cannot_create_one_through_an_event(
     response = token_api(client, user).post(EVENTS, NEW_EVENT)
     assert response.status_code == 400
     assert "sources" in response.json()
+
+
+def test_an_event_sent_without_a_status_is_scheduled_if_it_is_to_come(api, vocabulary):
+    future = {**NEW_EVENT, "start": "2999-06"}
+    assert api.post(EVENTS, future).json()["status"] == "scheduled"
+    past = {**NEW_EVENT, "slug": "past-one", "start": "2020-06"}
+    assert api.post(EVENTS, past).json()["status"] == "held"
+
+
+def test_errors_name_the_field_as_the_event_names_it(api, vocabulary):
+    bad = {
+        **NEW_EVENT,
+        "participants": [{"organization": "no-such-org", "role": "host"}],
+        "topics": ["nope"],
+        "start": 2025,
+    }
+    errors = api.post(EVENTS, bad).json()
+    assert {"participants[0].organization", "topics", "start"} <= set(errors)
+    assert "must be a string" in errors["start"][0]

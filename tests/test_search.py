@@ -80,3 +80,20 @@ def test_postgres_search_uses_the_gin_index():
 def test_searches_made_of_punctuation_are_answered_not_a_500(client, seeded, text):
     response = client.get("/", {"q": text})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("text", ["-" * 40, "--", '"', '""', "or", "or or", "+++", "()", "—"])
+def test_a_search_with_no_word_is_refused_not_answered_with_nothing(client, seeded, text):
+    page = client.get("/", {"q": text})
+    assert page.status_code == 200
+    assert "has no word to search for" in page.content.decode()
+    assert page.context["total"] == Event.objects.published().count()  # the search is ignored
+    assert client.get("/events.csv", {"q": text}).status_code == 400
+    response = client.get("/api/v1/events/", {"q": text})
+    assert response.status_code == 400 and "q" in response.json()
+
+
+def test_a_search_that_only_leaves_out_a_word_is_a_search(client, seeded):
+    page = client.get("/", {"q": "-summit"})
+    assert not page.context["errors"]
+    assert 0 < page.context["total"] < Event.objects.published().count()

@@ -35,7 +35,8 @@ class ImportForm(forms.Form):
         required=False,
         label="Create missing records",
         help_text="Create the organizations, people, types, topics and sources that rows name "
-        "but that do not exist yet (each is listed), instead of reporting them as errors.",
+        "but that do not exist yet (the report lists them), instead of reporting them as "
+        "errors.",
     )
     skip_invalid = forms.BooleanField(
         required=False,

@@ -86,6 +86,9 @@ def country_choices():
 class TimelineForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
+        text = (cleaned.get("q") or "").strip()
+        if text and not search.has_terms(text):
+            self.add_error("q", f"“{text[:40]}” has no word to search for.")
         first, last = cleaned.get("from"), cleaned.get("to")
         if first and last and last.last < first.first:
             self.add_error("to", f"“To” ({last}) is before “From” ({first}).")

@@ -75,6 +75,18 @@ def tidy(text: str) -> str:
     return " ".join(tokens[:MAX_TERMS])
 
 
+_WORD = re.compile(r"\w")
+
+
+def has_terms(text: str) -> bool:
+    """Whether a search names anything to look for: a word, or a word to leave out. A search
+    of only operators or punctuation ("--", "or", '"', "+++") would find nothing and look
+    like "no events"; the filter refuses it instead."""
+    parsed = parse(tidy(text))
+    terms = [term for group in parsed.groups for term in group] + parsed.excluded
+    return any(_WORD.search(term) for term in terms)
+
+
 def is_postgres(queryset):
     return connections[queryset.db].vendor == "postgresql"
 

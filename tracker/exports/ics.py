@@ -151,8 +151,8 @@ def view_calendar(query):
     if year_only:
         verb = "is" if year_only == 1 else "are"
         notes.append(
-            f"{plural(year_only, 'event')} known only to the year {verb} not shown, since a "
-            "calendar would have to give them days."
+            f"{plural(year_only, 'event')} known only to the year {verb} not shown: a "
+            "calendar would have to give each of them days the sources do not give."
         )
     notes.append(f"See {query.timeline_url}")
     calendar = new_calendar(query.title, " ".join(notes))

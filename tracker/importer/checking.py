@@ -247,6 +247,11 @@ class Checker:
         plan = Plan(where, slug or "", existing)
         self.scalars(plan, data, partial)
         self.dates(plan, data, partial)
+        if "status" not in plan.fields and not partial:
+            # Not given: an event yet to come is scheduled, one that has begun was held.
+            start = plan.fields.get("start_date")
+            upcoming = start is not None and start > datetime.date.today()
+            plan.fields["status"] = EventStatus.SCHEDULED if upcoming else EventStatus.HELD
         self.links(plan, data, partial)
         self.check_publishing(plan, data, partial)
         return (plan if not self.problems else None), self.problems
@@ -328,7 +333,7 @@ class Checker:
                 fields[key] = self.text(data, key, limit=LENGTHS[key])
         if given("type"):
             fields["event_type"] = self.reference(data.get("type"), "type", required=True)
-        if given("status"):
+        if "status" in data:
             fields["status"] = self.choice(data, "status", EventStatus.values, "held")
         if given("attendance"):
             fields["attendance_mode"] = self.choice(
@@ -391,7 +396,7 @@ class Checker:
                 plan.fields.update({f"{key}_date": None, f"{key}_precision": ""})
                 continue
             if not isinstance(value, str):
-                self.problem(key, value, f"is not a date; {DATE_HINT}.")
+                self.problem(key, value, f'must be a string, such as "2025-03"; {DATE_HINT}.')
                 continue
             try:
                 parsed = PartialDate.parse(value)
@@ -413,12 +418,13 @@ class Checker:
 
     # Links to other records ------------------------------------------------------------
 
-    def reference(self, slug, kind, *, required=False):
+    def reference(self, slug, kind, *, required=False, label=None):
         """A type, topic, organization or person named by its slug: its slug when it exists
-        (or will, with ``create_missing``), else a problem."""
+        (or will, with ``create_missing``), else a problem, reported on ``label`` (the field
+        as the record names it, such as ``participants[2].organization``)."""
         if slug in (None, ""):
             if required:
-                self.problem(kind, "", "is missing.")
+                self.problem(label or kind, "", "is missing.")
             return None
         table = {
             "type": self.lookups.types,
@@ -427,23 +433,25 @@ class Checker:
             "person": self.lookups.people,
         }[kind]
         if not isinstance(slug, str):
-            self.problem(kind, slug, "must be a slug.")
+            self.problem(label or kind, slug, "must be a slug.")
             return None
         if slug in table:
             return slug
         limit = MISSING_KINDS[kind]._meta.get_field("slug").max_length
         if not SLUG.match(slug) or len(slug) > limit:
-            self.problem(kind, slug, f"is not a slug (letters, digits, hyphens; at most {limit}).")
+            self.problem(
+                label or kind, slug, f"is not a slug (letters, digits, hyphens; at most {limit})."
+            )
             return None
         if self.create_missing:
             self.missing[kind].add(slug)
             return slug
         noun = {"type": "event type"}.get(kind, kind)
         self.problem(
-            kind,
+            label or kind,
             slug,
             f"is not the key of any {noun}: correct it, add the {noun} first, or import "
-            "with --create-missing.",
+            'with "create missing records" (--create-missing).',
         )
         return None
 
@@ -461,7 +469,10 @@ class Checker:
             return any(key in data for key in keys) or not partial
 
         if given("topics"):
-            topics = [self.reference(s, "topic") for s in self.slug_list(data, "topics", "topics")]
+            topics = [
+                self.reference(s, "topic", label="topics")
+                for s in self.slug_list(data, "topics", "topics")
+            ]
             plan.topics = sorted({slug for slug in topics if slug})
         if given("countries"):
             codes = [
@@ -505,8 +516,10 @@ class Checker:
                 if not isinstance(row, dict):
                     self.problem(label, row, "must be an object with organization and person.")
                     continue
-                organization = self.reference(row.get("organization"), "organization")
-                person = self.reference(row.get("person"), "person")
+                organization = self.reference(
+                    row.get("organization"), "organization", label=f"{label}.organization"
+                )
+                person = self.reference(row.get("person"), "person", label=f"{label}.person")
                 if not row.get("organization") and not row.get("person"):
                     self.problem(
                         label, "", "names no one: give an organization, a person, or both."
@@ -540,11 +553,18 @@ class Checker:
         # its role and title; the others listed are added as plain participants.
         organizations = [
             slug
-            for slug in (self.reference(s, "organization") for s in data.get("_organizations", []))
+            for slug in (
+                self.reference(s, "organization", label="organizations")
+                for s in data.get("_organizations", [])
+            )
             if slug
         ]
         people = [
-            slug for slug in (self.reference(s, "person") for s in data.get("_people", [])) if slug
+            slug
+            for slug in (
+                self.reference(s, "person", label="people") for s in data.get("_people", [])
+            )
+            if slug
         ]
         if "_organizations" not in data or "_people" not in data:
             current = self.current_participants(plan)
@@ -716,7 +736,7 @@ class Checker:
             label,
             reference,
             "is not a source in the database: import it in a JSON file with its title, add it "
-            "in the admin, or import with --create-missing.",
+            'in the admin, or import with "create missing records" (--create-missing).',
         )
         return None
 
