@@ -401,3 +401,24 @@ def test_created_types_whose_names_clash_get_names_of_their_own(vocabulary, tmp_
         "New kind",
         "New kind (new-kind)",
     ]
+
+
+def test_an_event_linked_from_a_new_one_is_marked_changed(seeded):
+    summit = Event.objects.get(slug="ai-seoul-summit-2024")
+    before = summit.updated_at
+    data = [
+        {
+            "slug": "follow-up",
+            "title": "Follow-up",
+            "type": "summit",
+            "start": "2025",
+            "sources": [
+                {"url": "https://babl.ai/south-korea-and-u-s-establish-bilateral-ai-working-group/"}
+            ],
+            "relations": [{"type": "follows-from", "direction": "outgoing", "event": summit.slug}],
+        }
+    ]
+    report = import_file("e.json", json.dumps(data).encode())
+    assert report.created == ["follow-up"], report.lines()
+    summit.refresh_from_db()
+    assert summit.updated_at > before

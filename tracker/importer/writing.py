@@ -227,6 +227,11 @@ class Writer:
         for plan in plans:
             relations += self.new_relations(plan, self.events[plan.slug])
         EventRelation.objects.bulk_create(relations, batch_size=BATCH, ignore_conflicts=True)
+        # An event that was there already and is now linked from a new one has changed too.
+        created = {event.pk for event in new}
+        linked = {pk for r in relations for pk in (r.from_event_id, r.to_event_id)} - created
+        for batch in batches(sorted(linked)):
+            Event.objects.filter(pk__in=batch).update(updated_at=self.now)
         # A file exported elsewhere keeps its records' "updated" time (so exporting again
         # gives the same file); without one, the record is new now.
         kept_times = []
