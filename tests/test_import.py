@@ -422,3 +422,22 @@ def test_an_event_linked_from_a_new_one_is_marked_changed(seeded):
     assert report.created == ["follow-up"], report.lines()
     summit.refresh_from_db()
     assert summit.updated_at > before
+
+
+NUL_RECORDS = [
+    {"parent": "a\x00b"},
+    {"topics": ["x\x00"]},
+    {"type": "dia\x00logue"},
+    {"participants": [{"organization": "m\x00", "person": "p\x00"}]},
+    {"relations": [{"type": "prepares", "direction": "outgoing", "event": "e\x00"}]},
+    {"sources": [{"url": "https://a.example.org/\x00", "title": "t\x00"}]},
+    {"_source_refs": ["https://a.example.org/1\x00"], "_organizations": ["o\x00"]},
+]
+
+
+@pytest.mark.parametrize("change", NUL_RECORDS)
+def test_nul_bytes_anywhere_in_a_record_are_problems_on_both_databases(vocabulary, change):
+    record = {"slug": "x", "title": "T", "type": "dialogue", "start": "2024"}
+    report = import_file("e.json", json.dumps([{**record, **change}]).encode())
+    assert report.has_errors, report.lines()
+    assert not Event.objects.exists()

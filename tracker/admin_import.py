@@ -99,7 +99,9 @@ def import_view(model_admin, request):
         if form.is_valid():
             upload = {
                 "user": request.user.pk,
-                "name": form.cleaned_data["file"].name,
+                # Shown in the report and kept in the history's reason: printable text only.
+                "name": "".join(c for c in form.cleaned_data["file"].name if c.isprintable())[:100]
+                or "upload",
                 # Compressed and base64'd: the token goes back to the browser and returns.
                 "content": base64.b64encode(zlib.compress(form.cleaned_data["file"].read())).decode(
                     "ascii"

@@ -129,13 +129,11 @@ class Plan:
 
 
 def _texts(value):
-    """The strings in ``value`` (a string, or a list of them); anything else is left to the
-    rules to report."""
-    if isinstance(value, str):
-        return [value.strip()]
-    if isinstance(value, list):
-        return [item.strip() for item in value if isinstance(item, str)]
-    return []
+    """The strings in ``value`` (a string, or a list of them) worth looking up; anything else,
+    and a string holding a NUL (PostgreSQL refuses it even in a query), is left to the rules
+    to report."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [item.strip() for item in items if isinstance(item, str) and "\x00" not in item]
 
 
 def _dicts(value):
