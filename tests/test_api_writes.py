@@ -370,3 +370,16 @@ def test_errors_name_the_field_as_the_event_names_it(api, vocabulary):
     errors = api.post(EVENTS, bad).json()
     assert {"participants[0].organization", "topics", "start"} <= set(errors)
     assert "must be a string" in errors["start"][0]
+
+
+@pytest.mark.parametrize(
+    "url, body",
+    [
+        ("/api/v1/organizations/", {**NEW_ORG, "name": "A\x00", "parent": "p\x00"}),
+        ("/api/v1/people/", {"slug": "p", "name": "N\x00", "country": "K\x00"}),
+        ("/api/v1/topics/", {"slug": "t\x00", "name": "T"}),
+        (EVENTS, {**NEW_EVENT, "parent": "\x00", "topics": ["\x00"], "type": "\x00"}),
+    ],
+)
+def test_nul_bytes_in_a_write_are_a_400_on_both_databases(api, vocabulary, url, body):
+    assert api.post(url, body).status_code == 400
