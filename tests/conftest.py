@@ -23,7 +23,11 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    from tracker import timeline_index
+
     cache.clear()  # every test renders and counts for itself
+    # Each test's data is rolled back after it: the worker's columns start afresh too.
+    timeline_index.INDEX.forget()
 
 
 @pytest.fixture

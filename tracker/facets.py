@@ -1,34 +1,21 @@
-"""Facet counts and the overview histogram of the timeline.
+"""Facet options and the overview histogram of the timeline.
 
 Each facet counts the events that match every *other* active filter, so a reader sees how many
-events each option would give. Each count is one grouped query; the number of queries does not
-grow with the data. Counting a million events is not free, so ``summary`` caches the counts of
-each filtered view until the data changes.
+events each option would give. The counting is done on the timeline's columns
+(tracker/timeline_index.py); this module turns counts into what the page shows: options with
+names, in order, and bars of the chart.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
-from django.core.cache import cache
-from django.db.models import Count
 from django_countries import countries
 
 from tracker.dates import MONTH_NAMES, PartialDate
-from tracker.models import (
-    DataVersion,
-    Event,
-    EventCountry,
-    EventStatus,
-    Organization,
-    Participation,
-    Person,
-    Topic,
-)
+from tracker.models import EventStatus, EventType, Organization, Person, Topic
 
 TOP = {"organization": 12, "person": 12, "topic": 25}
 MAX_CHART_YEARS = 60
@@ -42,48 +29,22 @@ class Option:
     selected: bool
 
 
-def facet_counts(filterset):
-    """``{facet name: [Option, ...]}`` for the timeline's filter panel.
-
-    The filterset must be over published events (as the timeline's is)."""
-    facets = {}
-    for name in filterset.FACETS:
-        events = filterset.queryset_without(name).order_by()
-        everything = not filterset.is_filtered(besides=name)
-        facets[name] = COUNTERS[name](events, filterset.active(name), everything)
-    return facets
-
-
-def _grouped(links, field, count):
-    return {row[field]: row["n"] for row in links.values(field).annotate(n=count).order_by()}
-
-
-def _link_counts(links, field, count, events, everything):
-    """Link rows (an event's countries, participants or topics) counted per ``field``, over
-    the matching events.
-
-    When no other filter applies, the matching events are all published ones. Counting every
-    link and taking away the drafts' links is then exact, and much faster than testing each
-    link's event (drafts are few, and the draft index finds them at once)."""
-    if not everything:
-        return _grouped(links.filter(event__in=events.values("pk")), field, count)
-    totals = _grouped(links, field, count)
-    drafts = _grouped(links.filter(event__in=Event.objects.drafts().values("pk")), field, count)
-    counts = {key: n - drafts.get(key, 0) for key, n in totals.items()}
-    return {key: n for key, n in counts.items() if n > 0}
+def facet_options(filterset, counts):
+    """``{facet name: [Option, ...]}`` for the timeline's filter panel, from the counts of
+    ``Selection.summary`` (``{facet: Counts}``): the names of what is shown come from
+    the database, one query per facet of records."""
+    return {name: OPTIONS[name](counts[name], filterset.active(name)) for name in filterset.FACETS}
 
 
 def _top(counts, selected_keys, limit):
-    """The ``limit`` largest counts, and every selected key whatever its count."""
-    ranked = sorted(counts, key=lambda key: -counts[key])
-    top = ranked[:limit]
+    """The ``limit`` largest counts (ties by key, so the choice is stable), and every selected
+    key whatever its count."""
+    top = counts.top(limit)
     return top + [key for key in selected_keys if key not in top]
 
 
-def _countries(events, selected, everything):
-    counts = _link_counts(
-        EventCountry.objects.all(), "country", Count("event_id"), events, everything
-    )
+def _countries(counts, selected):
+    counts = counts.as_dict()
     for code in selected:
         counts.setdefault(code, 0)
     options = [
@@ -93,21 +54,21 @@ def _countries(events, selected, everything):
     return sorted(options, key=lambda o: (not o.selected, -o.count, o.label))
 
 
-def _types(events, selected, everything):
-    rows = events.values("event_type__slug", "event_type__name").annotate(n=Count("pk")).order_by()
-    chosen = {t.slug: t.name for t in selected}
-    options = {r["event_type__slug"]: (r["event_type__name"], r["n"]) for r in rows}
-    for slug, label in chosen.items():
-        options.setdefault(slug, (label, 0))
+def _types(counts, selected):
+    chosen = {t.pk for t in selected}
+    counts = counts.as_dict()
+    types = EventType.objects.in_bulk({*counts, *chosen})
     return sorted(
-        (Option(slug, label, n, slug in chosen) for slug, (label, n) in options.items()),
+        (
+            Option(kind.slug, kind.name, counts.get(pk, 0), pk in chosen)
+            for pk, kind in types.items()
+        ),
         key=lambda o: (-o.count, o.label),
     )
 
 
-def _statuses(events, selected, everything):
-    rows = events.values("status").annotate(n=Count("pk")).order_by()
-    counts = {r["status"]: r["n"] for r in rows}
+def _statuses(counts, selected):
+    counts = counts.as_dict()
     return [
         Option(value, label, counts.get(value, 0), value in selected)
         for value, label in EventStatus.choices
@@ -115,46 +76,31 @@ def _statuses(events, selected, everything):
     ]
 
 
-def _records(model, links, field, count, name):
-    """A counter for a facet of records (organizations, people, topics) reached through
-    ``links``: counts per id, then one query for the names of those shown."""
+def _records(model, name):
+    """Options for a facet of records (organizations, people, topics): the largest counts,
+    then one query for the names of those shown."""
 
-    def counter(events, selected, everything):
-        counts = _link_counts(links, field, count, events, everything)
+    def options(counts, selected):
         chosen = {obj.pk for obj in selected}
         keys = _top(counts, [obj.pk for obj in selected], TOP[name])
         records = model.objects.in_bulk(keys)
-        options = [
+        shown = [
             Option(records[key].slug, records[key].name, counts.get(key, 0), key in chosen)
             for key in keys
             if key in records
         ]
-        return sorted(options, key=lambda o: (not o.selected, -o.count, o.label))
+        return sorted(shown, key=lambda o: (not o.selected, -o.count, o.label))
 
-    return counter
+    return options
 
 
-COUNTERS = {
+OPTIONS = {
     "country": _countries,
     "type": _types,
     "status": _statuses,
-    "organization": _records(
-        Organization,
-        Participation.objects.exclude(organization=None),
-        "organization_id",
-        Count("event_id", distinct=True),
-        "organization",
-    ),
-    "person": _records(
-        Person,
-        Participation.objects.exclude(person=None),
-        "person_id",
-        Count("event_id", distinct=True),
-        "person",
-    ),
-    "topic": _records(
-        Topic, Event.topics.through.objects.all(), "topic_id", Count("event_id"), "topic"
-    ),
+    "organization": _records(Organization, "organization"),
+    "person": _records(Person, "person"),
+    "topic": _records(Topic, "topic"),
 }
 
 
@@ -163,43 +109,36 @@ COUNTERS = {
 
 @dataclass
 class Bar:
-    """One period of the overview chart; the view lays it out (x, y, width…) and links it."""
+    """One period of the overview chart; the view lays it out (x, y, width… as text) and
+    links it."""
 
     period: PartialDate
     label: str
     count: int
-    x: float = 0
-    y: float = 0
-    width: float = 0
-    height: float = 0
-    right: float = 0
+    x: str = ""
+    y: str = ""
+    width: str = ""
+    height: str = ""
+    right: str = ""
     url: str = ""
 
 
-def histogram(events, since=None, until=None):
-    """Matching events per year, or per month when the chart spans two years or less.
+def histogram(months, first, last, since=None, until=None):
+    """Matching events per year, or per month when the chart spans two years or less, from
+    ``months`` (``{(year, month): events}``) and the first and last start among them.
 
     The chart runs from the first matching event to the last, widened to the view's own
-    date range (``since``/``until``) when it has one, so a view of 2024 shows all of 2024.
-    One query: events counted per start date (a few thousand rows at most for 30 years),
-    folded into periods here, which is faster than date functions on SQLite."""
-    per_day = Counter(
-        {
-            row["start_date"]: row["n"]
-            for row in events.order_by().values("start_date").annotate(n=Count("pk"))
-        }
-    )
-    if not per_day:
+    date range (``since``/``until``) when it has one, so a view of 2024 shows all of 2024."""
+    if not months:
         return []
-    first, last = min(per_day), max(per_day)
     wide_first = min(first, since) if since else first
     wide_last = max(last, until) if until else last
     if wide_last.year - wide_first.year < MAX_CHART_YEARS:  # "from=1000" widens nothing
         first, last = wide_first, wide_last
     monthly = (last.year - first.year) * 12 + last.month - first.month < 24
     periods = Counter()
-    for day, n in per_day.items():
-        periods[(day.year, day.month if monthly else 1)] += n
+    for (year, month), n in months.items():
+        periods[(year, month if monthly else 1)] += n
     bars = []
     year, month = first.year, first.month if monthly else 1
     while (year, month) <= (last.year, last.month if monthly else 1):
@@ -217,36 +156,28 @@ def histogram(events, since=None, until=None):
     return bars
 
 
-# Caching --------------------------------------------------------------------------------------
+# The whole summary --------------------------------------------------------------------------
 
 
 @dataclass
 class Summary:
-    """What the timeline shows about all matching events, not only the page: cached."""
+    """What the timeline shows about all matching events, not only the page."""
 
     total: int
     facets: dict
     bars: list
 
 
-def summary(filterset, query_pairs, data_version=None):
-    """The total, facet counts and histogram for a filtered view, from the cache if the data
-    has not changed since they were counted. ``query_pairs`` are the view's filter values."""
-    if data_version is None:
-        data_version = DataVersion.current()
-    normalized = urlencode(sorted(query_pairs))
-    digest = hashlib.sha256(normalized.encode()).hexdigest()
-    key = f"tracker:timeline:{data_version}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        matching = filterset.queryset_without(None)
-        data = filterset.form.cleaned_data
-        since = data["from"].first if data.get("from") else None
-        until = data["to"].last if data.get("to") else None
-        found = Summary(
-            total=matching.count(),
-            facets=facet_counts(filterset),
-            bars=histogram(matching, since, until),
-        )
-        cache.set(key, found)
-    return found
+def summary(selection):
+    """The total, facet options and histogram of a view, computed from the columns of
+    ``selection`` (a ``tracker.timeline_index.Selection``)."""
+    counted = selection.summary()
+    filterset = selection.filterset
+    data = filterset.form.cleaned_data
+    since = data["from"].first if data.get("from") else None
+    until = data["to"].last if data.get("to") else None
+    return Summary(
+        total=counted.total,
+        facets=facet_options(filterset, counted.counts),
+        bars=histogram(counted.months, counted.first, counted.last, since, until),
+    )

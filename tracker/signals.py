@@ -6,7 +6,16 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from tracker.models import DataVersion, Event, EventType, Organization, Participation, Person, Topic
+from tracker.models import (
+    DataVersion,
+    Event,
+    EventChange,
+    EventType,
+    Organization,
+    Participation,
+    Person,
+    Topic,
+)
 
 
 def refresh(event_ids):
@@ -19,10 +28,23 @@ def event_saved(sender, instance, raw=False, **kwargs):
         refresh([instance.pk])
 
 
+@receiver(post_delete, sender=Event)
+def event_deleted(sender, instance, **kwargs):
+    EventChange.note([instance.pk])
+
+
 @receiver([post_save, post_delete], sender=Participation)
-def participation_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh([instance.event_id])
+def participation_changed(sender, instance, raw=False, origin=None, **kwargs):
+    if raw or _deleting_events(origin):
+        return  # nothing to refresh: the event goes too (and its deletion is logged)
+    refresh([instance.event_id])
+
+
+def _deleting_events(origin):
+    """Whether a deletion began with events (one, or a queryset of them): then the rows
+    deleted with them belong to events that are going."""
+    model = getattr(origin, "model", None) or type(origin)
+    return origin is not None and model is Event
 
 
 @receiver(m2m_changed, sender=Event.topics.through)
@@ -71,7 +93,7 @@ def bump_data_version(sender, **kwargs):
 PUBLIC_MODELS = [
     model
     for model in apps.get_app_config("tracker").get_models()
-    if model is not DataVersion and not model.__name__.startswith("Historical")
+    if model not in {DataVersion, EventChange} and not model.__name__.startswith("Historical")
 ]
 
 for model in PUBLIC_MODELS:

@@ -12,7 +12,7 @@ from tracker.models.events import (
 from tracker.models.organizations import Organization, OrganizationKind
 from tracker.models.people import Person, Role
 from tracker.models.sources import Source
-from tracker.models.versions import DataVersion
+from tracker.models.versions import DataVersion, EventChange
 from tracker.models.vocabulary import EventType, Topic
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Citation",
     "DataVersion",
     "Event",
+    "EventChange",
     "EventCountry",
     "EventRelation",
     "EventStatus",

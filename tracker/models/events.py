@@ -21,6 +21,7 @@ from tracker.models.fields import (
     split_lines,
     wikidata_field,
 )
+from tracker.models.versions import EventChange
 from tracker.models.vocabulary import Topic
 
 
@@ -253,6 +254,7 @@ def _refresh_batch(pks):
     if removed:
         EventCountry.objects.filter(pk__in=removed).delete()
     update_column(Event, "search_document", documents)
+    EventChange.note(pks)
 
 
 def involved_countries(extra, venue_country, party_countries):

@@ -8,15 +8,15 @@ from django.utils.functional import cached_property
 from django_countries import countries
 from django_filters.views import FilterView
 
-from tracker import facets, search
+from tracker import facets, search, timeline_index
 from tracker.dates import PartialDate
 from tracker.exports.links import export_query, format_links
 from tracker.filters import EventFilterSet
 from tracker.models import Event, EventStatus
 from tracker.querystrings import url_with, url_without
+from tracker.views.rows import load_rows
 
 PER_PAGE = 50
-SHOWN_PARTICIPANTS = 3
 CHART_HEIGHT = 80
 CHART_WIDTH = 720
 MAX_BAR_WIDTH = 48
@@ -63,29 +63,20 @@ class TimelineView(FilterView):
         return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
 
     @cached_property
+    def highlight_terms(self):
+        text = self.filterset.search_text
+        return search.parse(text).terms if text else []
+
+    @cached_property
     def today(self):
         return datetime.date.today()
 
-    def filter_pairs(self):
-        """The view's filter values: the query string less its page and order."""
-        return [
-            (key, value)
-            for key, values in self.request.GET.lists()
-            if key not in {"page", "order"}
-            for value in values
-            if value
-        ]
-
     def paginate_queryset(self, queryset, page_size):
-        """Like Django's, but a bad page number is reported instead of a 404 page, and the
-        total comes from the cached summary."""
-        self.summary = facets.summary(
-            self.filterset, self.filter_pairs(), getattr(self.request, "data_version", None)
-        )
-        # Page through ids only: the database skips rows in its index without reading them,
-        # which keeps deep pages fast; load_page then reads the page's 50 events.
-        ids = queryset.values_list("pk", flat=True)
-        paginator = CountedPaginator(ids, page_size, count=self.summary.total)
+        """Like Django's, but the events are chosen and counted on the timeline's columns
+        (tracker/timeline_index.py), and a bad page number is reported instead of a 404."""
+        self.selection = timeline_index.select(self.filterset)
+        self.summary = facets.summary(self.selection)
+        paginator = CountedPaginator(range(self.summary.total), page_size, count=self.summary.total)
         raw = self.request.GET.get("page") or "1"
         self.page_notice = ""
         try:
@@ -103,13 +94,13 @@ class TimelineView(FilterView):
         except InvalidPage:
             page = paginator.page(1)
         self.page_number = page.number
+        page.object_list = self.selection.page((page.number - 1) * page_size, page_size)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
         page_events = self.load_page(context["page_obj"].object_list)
-        terms = search.parse(filterset.search_text).terms if filterset.search_text else []
         context.update(
             nav="timeline",
             page_events=page_events,
@@ -126,7 +117,7 @@ class TimelineView(FilterView):
                 "asc": url_with(self.request, order="asc"),
                 "relevance": url_without(self.request, "order"),
             },
-            highlight_terms=terms,
+            highlight_terms=self.highlight_terms,
             page_notice=getattr(self, "page_notice", ""),
             errors=filterset.form.errors if filterset.is_bound else {},
         )
@@ -136,16 +127,9 @@ class TimelineView(FilterView):
 
     def load_page(self, page):
         """The page's events with everything a row shows, in a fixed number of queries."""
-        ids = list(page)
-        loaded = {event.pk: event for event in Event.objects.filter(pk__in=ids).with_related()}
-        events = [loaded[pk] for pk in ids if pk in loaded]
-        for event in events:
-            event.shown_participants = event.participant_list[:SHOWN_PARTICIPANTS]
-            event.more_participants = max(0, len(event.participant_list) - SHOWN_PARTICIPANTS)
-            event.upcoming = event.is_upcoming(self.today)
-            event.marker_before = False
-        self.place_today_marker(events)
-        return events
+        rows = load_rows(page, self.today, self.highlight_terms)
+        self.place_today_marker(rows)
+        return rows
 
     def place_today_marker(self, events):
         """Mark the event before which "today" falls, in either chronological order."""
@@ -205,16 +189,17 @@ class TimelineView(FilterView):
         return chips
 
     def bars(self, bars):
+        """Lay the chart out. Coordinates are given to the template as text: a float in a
+        template goes through number localization, which was a tenth of the page's time."""
         if not bars:
             return []
         tallest = max(bar.count for bar in bars) or 1
         width = min(CHART_WIDTH / len(bars), MAX_BAR_WIDTH)
         for i, bar in enumerate(bars):
-            bar.x = round(i * width, 2)
-            bar.width = round(max(width - 2, 1), 2)
-            bar.right = round(bar.x + bar.width, 2)
-            bar.height = round(CHART_HEIGHT * bar.count / tallest, 2) if bar.count else 0
-            bar.y = round(CHART_HEIGHT - bar.height, 2)
+            x, bar_width = round(i * width, 2), round(max(width - 2, 1), 2)
+            height = round(CHART_HEIGHT * bar.count / tallest, 2) if bar.count else 0
+            bar.x, bar.width, bar.right = str(x), str(bar_width), str(round(x + bar_width, 2))
+            bar.height, bar.y = str(height), str(round(CHART_HEIGHT - height, 2))
             iso = bar.period.isoformat()
             bar.url = url_with(self.request, **{"from": iso, "to": iso})
         return bars

@@ -1,0 +1,296 @@
+"""The timeline's columns (tracker/timeline_index.py) give exactly what the database gives.
+
+Every count the page shows is compared with a count of the database through the same
+FilterSet, over a generated timeline of a few thousand events; and every kind of edit is seen
+by the next request of this worker and of another one."""
+
+import datetime
+import random
+from collections import Counter
+
+import pytest
+from django.http import QueryDict
+
+from tests import factories
+from tracker import timeline_index
+from tracker.filters import EventFilterSet
+from tracker.models import Event, EventChange, EventCountry, Participation
+
+COUNTRIES = ["KR", "US", "GB", "JP", "FR", "DE"]
+WORDS = ["quantum", "governance", "safety", "chips", "export", "dialogue", "compute", "standards"]
+
+
+def generate(n_events, seed=20240412):
+    """A timeline of ``n_events`` events of every shape: drafts, every status and precision,
+    spans, shared and repeated participants, several topics and countries."""
+    rng = random.Random(seed)
+    types = [factories.EventTypeFactory() for _ in range(3)]
+    organizations = [
+        factories.OrganizationFactory(country=rng.choice(COUNTRIES + [""])) for _ in range(8)
+    ]
+    people = [factories.PersonFactory(country=rng.choice(COUNTRIES + [""])) for _ in range(10)]
+    topics = [factories.TopicFactory() for _ in range(6)]
+    events = []
+    for i in range(n_events):
+        day = datetime.date(1990, 1, 1) + datetime.timedelta(days=rng.randrange(40 * 365))
+        precision = rng.choices(["day", "month", "year"], [70, 20, 10])[0]
+        first = {"day": day, "month": day.replace(day=1), "year": day.replace(month=1, day=1)}
+        event = Event(
+            title=" ".join(rng.sample(WORDS, 3)) + f" {i}",
+            slug=f"generated-{i}",
+            summary=" ".join(rng.choices(WORDS, k=6)),
+            event_type=rng.choice(types),
+            status=rng.choices(["held", "scheduled", "postponed", "cancelled"], [7, 1, 1, 1])[0],
+            start_date=first[precision],
+            start_precision=precision,
+            country=rng.choice(COUNTRIES + [""]),
+            published=rng.random() > 0.1,
+        )
+        if precision == "day" and rng.random() < 0.3:
+            event.end_date = day + datetime.timedelta(days=rng.randint(1, 40))
+            event.end_precision = "day"
+        event.last_day = event.span_last_day()
+        events.append(event)
+    Event.objects.bulk_create(events)
+    events = list(Event.objects.filter(slug__startswith="generated-").order_by("pk"))
+    parties, tags = [], []
+    for event in events:
+        for order in range(rng.randint(0, 4)):
+            organization = rng.choice(organizations)  # may repeat within an event
+            person = rng.choice(people) if rng.random() < 0.5 else None
+            parties.append(
+                Participation(event=event, organization=organization, person=person, order=order)
+            )
+        if rng.random() < 0.2:
+            parties.append(Participation(event=event, person=rng.choice(people), order=9))
+        for topic in rng.sample(topics, rng.randint(0, 3)):
+            tags.append(Event.topics.through(event=event, topic=topic))
+    Participation.objects.bulk_create(parties)
+    Event.topics.through.objects.bulk_create(tags)
+    Event.objects.all().refresh_derived()
+    return {"types": types, "organizations": organizations, "people": people, "topics": topics}
+
+
+def filterset(query):
+    return EventFilterSet(QueryDict(query), queryset=Event.objects.published())
+
+
+def every_value(vocabulary):
+    return {
+        "country": COUNTRIES,
+        "type": [t.slug for t in vocabulary["types"]],
+        "status": ["held", "scheduled", "postponed", "cancelled"],
+        "organization": [o.slug for o in vocabulary["organizations"]],
+        "person": [p.slug for p in vocabulary["people"]],
+        "topic": [t.slug for t in vocabulary["topics"]],
+    }
+
+
+def key_of(name, value, vocabulary):
+    """The key a facet's counts use for a value of its filter: a code, a status or an id."""
+    if name in {"country", "status"}:
+        return value
+    records = {"type": "types", "organization": "organizations", "person": "people"}
+    pool = vocabulary[records.get(name, "topics")]
+    return next(record.pk for record in pool if record.slug == value)
+
+
+def with_only(query, name, value):
+    data = QueryDict(query, mutable=True)
+    data.setlist(name, [value])
+    return data.urlencode()
+
+
+@pytest.fixture
+def generated(db):
+    return generate(2500)
+
+
+def views(vocabulary):
+    org, person = vocabulary["organizations"][0].slug, vocabulary["people"][1].slug
+    topic, kind = vocabulary["topics"][2].slug, vocabulary["types"][0].slug
+    return [
+        "",
+        "country=KR",
+        "country=KR&country=US",
+        f"type={kind}",
+        "status=scheduled&status=postponed",
+        f"organization={org}",
+        f"person={person}",
+        f"topic={topic}",
+        "from=2001-03&to=2009",
+        f"country=JP&type={kind}",
+        f"organization={org}&topic={topic}",
+        f"person={person}&from=2010",
+        "q=quantum+governance",
+        "q=safety+-chips&country=GB",
+    ]
+
+
+def test_every_count_equals_the_events_a_click_on_it_gives(generated):
+    for query in views(generated):
+        fs = filterset(query)
+        summary = timeline_index.select(fs).summary()
+        assert summary.total == fs.qs.count(), query
+        for name, values in every_value(generated).items():
+            counts = summary.counts[name]
+            for value in values:
+                expected = filterset(with_only(query, name, value)).qs.count()
+                got = counts.get(key_of(name, value, generated))
+                assert got == expected, (query, name, value)
+
+
+def test_the_total_equals_the_rows_paged_through_in_the_pages_order(generated):
+    for query in [*views(generated), "order=asc", "q=governance&order=desc", "q=dialogue"]:
+        fs = filterset(query)
+        selection = timeline_index.select(fs)
+        paged, offset = [], 0
+        while page := selection.page(offset, 50):
+            paged += page
+            offset += 50
+        assert paged == list(fs.qs.values_list("pk", flat=True)), query
+        assert len(paged) == selection.summary().total
+
+
+def test_the_chart_counts_each_month_as_the_database_does(generated):
+    for query in ["", "country=US", "from=2005&to=2006"]:
+        fs = filterset(query)
+        summary = timeline_index.select(fs).summary()
+        starts = list(fs.qs.values_list("start_date", flat=True))
+        assert summary.months == Counter((day.year, day.month) for day in starts)
+        assert (summary.first, summary.last) == (min(starts), max(starts))
+
+
+def test_the_top_options_are_the_largest_counts_ties_broken_by_key(generated):
+    summary = timeline_index.select(filterset("")).summary()
+    counts = summary.counts["person"]
+    expected = sorted(counts.as_dict().items(), key=lambda item: (-item[1], item[0]))
+    assert counts.top(4) == [key for key, _ in expected[:4]]
+
+
+# Edits: seen at once, by this worker and by another -------------------------------------------
+
+
+def answers(index, query):
+    fs = filterset(query)
+    selection = timeline_index.Selection(index.current(), fs)
+    summary = selection.summary()
+    counts = {name: counts.as_dict() for name, counts in summary.counts.items()}
+    return summary.total, counts, selection.page(0, 1000)
+
+
+def truth(query):
+    """What the database says, through the same answers as ``answers`` (a fresh build)."""
+    return answers(timeline_index.TimelineIndex(), query)
+
+
+@pytest.fixture
+def two_workers(db):
+    """Two worker processes' columns, each built before the edit."""
+    generate(300, seed=7)
+    first, second = timeline_index.TimelineIndex(), timeline_index.TimelineIndex()
+    first.current(), second.current()
+    return first, second
+
+
+def edits():
+    def edit(event):
+        event.event_type = factories.EventTypeFactory()
+        event.start_date, event.start_precision = datetime.date(2031, 5, 1), "day"
+        event.end_date, event.end_precision = None, ""
+        event.save()
+
+    def delete(event):
+        event.delete()
+
+    def unpublish(event):
+        event.published = False
+        event.save()
+
+    def add_participant(event):
+        Participation.objects.create(event=event, person=factories.PersonFactory(country="BR"))
+
+    def add_topic(event):
+        event.topics.add(factories.TopicFactory())
+
+    return [edit, delete, unpublish, add_participant, add_topic]
+
+
+@pytest.mark.parametrize("change", edits(), ids=lambda change: change.__name__)
+def test_an_edit_changes_the_next_answer_of_every_worker(two_workers, change):
+    first, second = two_workers
+    event = Event.objects.published().order_by("pk")[10]
+    before = truth("")
+    change(event)
+    after = truth("")
+    assert after != before
+    assert answers(first, "") == after
+    assert answers(second, "") == after
+    assert answers(first, "country=BR") == truth("country=BR")
+
+
+def test_publishing_a_draft_puts_it_on_the_timeline_of_every_worker(two_workers):
+    first, second = two_workers
+    draft = Event.objects.drafts().order_by("pk").first()
+    total = answers(first, "")[0]
+    draft.published = True
+    draft.save()
+    for worker in (first, second):
+        found_total, _, page = answers(worker, "")
+        assert found_total == total + 1
+        assert draft.pk in page
+    assert answers(first, "") == truth("")
+
+
+def test_many_edits_are_patched_in_and_compacted_without_drift(two_workers, monkeypatch):
+    first, _ = two_workers
+    events = list(Event.objects.published().order_by("pk")[:120])
+    for i, event in enumerate(events):
+        event.start_date = datetime.date(2000 + i % 20, 1 + i % 12, 1)
+        event.start_precision = "month"
+        event.end_date, event.end_precision = None, ""
+        event.save()
+        if i % 10 == 0:
+            assert answers(first, "") == truth("")
+    assert answers(first, "from=2005&to=2010") == truth("from=2005&to=2010")
+    assert first.builds == 1  # patched, never built again
+
+
+def test_a_worker_far_behind_builds_afresh(two_workers, monkeypatch):
+    first, _ = two_workers
+    monkeypatch.setattr(timeline_index, "REBUILD_AT", 5)
+    first_twenty = list(Event.objects.published().order_by("pk").values_list("pk", flat=True)[:20])
+    Event.objects.filter(pk__in=first_twenty).refresh_derived()  # logs twenty changes
+    Event.objects.filter(pk=Event.objects.published().order_by("pk")[0].pk).update(
+        published=False
+    )
+    EventChange.note([Event.objects.order_by("pk")[0].pk])
+    assert answers(first, "") == truth("")
+    assert first.builds == 2
+
+
+def test_a_change_logged_out_of_order_is_still_applied(two_workers):
+    """On PostgreSQL a write can take a log id and commit after a later one is read: the
+    worker keeps looking for the missing id for a while."""
+    first, _ = two_workers
+    event = Event.objects.published().order_by("pk")[3]
+    newest = EventChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    other = Event.objects.published().order_by("pk")[4]
+    EventChange.objects.create(pk=newest + 2, event_id=other.pk)
+    first.current()
+    assert newest + 1 in first.holes
+    # The write that took the id in between commits now.
+    Event.objects.filter(pk=event.pk).update(published=False)
+    EventChange.objects.create(pk=newest + 1, event_id=event.pk)
+    assert answers(first, "") == truth("")
+    assert newest + 1 not in first.holes
+
+
+def test_the_columns_hold_each_event_and_link_once(two_workers):
+    first, _ = two_workers
+    columns = first.current()
+    assert columns.size == Event.objects.published().count()
+    assert int(columns.alive.sum()) == columns.size
+    countries = columns.links["country"]
+    published = EventCountry.objects.filter(event__published=True).count()
+    assert len(countries.slots) == published

@@ -1,0 +1,630 @@
+"""The timeline's columns: every published event held in memory as numpy arrays, per worker.
+
+Why. A timeline view shows, besides its page of 50 events, the number of events that match
+and, for each filter, how many events each option would give (its facet counts) and a chart of
+events per month or year. Asked of the database, that is seven grouped counts over every
+matching event's links: over a second at 100,000 events. Held as columns, each filter is a
+boolean mask over the events and each count a ``numpy.bincount``: milliseconds.
+
+What is held. Each published event has a *slot*: its id, first and last day (days since
+1970), month, type and status, each an array indexed by slot. Its countries, organizations,
+people and topics are *links*: pairs of arrays (slot, value), one pair per distinct value of an
+event. ``order`` lists the slots in chronological order. Names are not held: the page asks
+the database for the names of the few options it shows, and search asks the database for the
+events whose words match (full-text search is the database's job).
+
+How it stays exact. PostgreSQL (or SQLite) stays the one source of truth. Every write that can
+move an event on the timeline logs the event's id in ``EventChange`` (see
+``EventQuerySet.refresh_derived`` and tracker/signals.py). Before answering, a worker reads
+the log past the last entry it applied (one query on the primary key), marks those events'
+old slots dead and appends their current rows. A worker that finds more changes than it is
+worth patching, or that has not looked for hours, builds its columns afresh. So an edit is
+seen by the very next request in every worker, on every machine, with nothing shared between
+them but the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection, transaction
+
+from tracker import search
+from tracker.models import Event, EventChange, EventStatus
+
+EPOCH = datetime.date(1970, 1, 1)
+STATUSES = [value for value, _ in EventStatus.choices]
+LINKS = ("country", "organization", "person", "topic")
+# A worker that finds more changed events than this patches nothing and builds afresh.
+REBUILD_AT = 2000
+# A gap in the log's ids is a write that had not committed when the worker looked (or one
+# rolled back): the worker looks for it again on every request for this many seconds.
+HOLE_WAIT = 60.0
+
+
+def day_number(day: datetime.date) -> int:
+    return day.toordinal() - EPOCH.toordinal()
+
+
+def from_day_number(number) -> datetime.date:
+    return datetime.date.fromordinal(int(number) + EPOCH.toordinal())
+
+
+def country_number(code: str) -> int:
+    """An ISO 3166-1 alpha-2 code as a number below 26 * 26, and back (``country_code``)."""
+    return (ord(code[0]) - 65) * 26 + ord(code[1]) - 65
+
+
+def country_code(number: int) -> str:
+    return chr(65 + number // 26) + chr(65 + number % 26)
+
+
+def _sql(vendor):
+    """The queries that read the columns, written so the database hands over plain integers
+    (a day number, not a date; a country as a number), which numpy takes without Python
+    objects in between."""
+    if vendor == "postgresql":
+        day = "({} - DATE '1970-01-01')"
+        letter = "ascii({})"
+    else:
+        day = "CAST(julianday({}) - 2440587.5 AS INTEGER)"
+        letter = "unicode({})"
+    status = "CASE e.status " + " ".join(
+        f"WHEN '{value}' THEN {i}" for i, value in enumerate(STATUSES)
+    )
+    status += f" ELSE {len(STATUSES)} END"
+    first, second = letter.format("c.country"), letter.format("substr(c.country, 2, 1)")
+    country = f"({first} - 65) * 26 + {second} - 65"
+    return {
+        "events": (
+            f"SELECT e.id, {day.format('e.start_date')}, {day.format('e.last_day')}, "
+            f"e.event_type_id, {status} FROM tracker_event e WHERE e.published{{pks}} "
+            "ORDER BY e.start_date, e.last_day, e.id"
+        ),
+        "country": (
+            f"SELECT c.event_id, {country} FROM tracker_eventcountry c "
+            "JOIN tracker_event e ON e.id = c.event_id WHERE e.published{pks}"
+        ),
+        "organization": (
+            "SELECT p.event_id, p.organization_id FROM tracker_participation p "
+            "JOIN tracker_event e ON e.id = p.event_id "
+            "WHERE e.published AND p.organization_id IS NOT NULL{pks}"
+        ),
+        "person": (
+            "SELECT p.event_id, p.person_id FROM tracker_participation p "
+            "JOIN tracker_event e ON e.id = p.event_id "
+            "WHERE e.published AND p.person_id IS NOT NULL{pks}"
+        ),
+        "topic": (
+            "SELECT t.event_id, t.topic_id FROM tracker_event_topics t "
+            "JOIN tracker_event e ON e.id = t.event_id WHERE e.published{pks}"
+        ),
+    }
+
+
+def _read(sql, columns, pks=None):
+    """Rows of ``columns`` integers as one int64 array per column."""
+    params = []
+    if pks is None:
+        sql = sql.replace("{pks}", "")
+    else:
+        sql = sql.replace("{pks}", f" AND e.id IN ({', '.join(['%s'] * len(pks))})")
+        params = list(pks)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    values = itertools.chain.from_iterable(rows)
+    flat = np.fromiter(values, dtype=np.int64, count=len(rows) * columns)
+    return flat.reshape(len(rows), columns).T
+
+
+@dataclass
+class Links:
+    """The links of one kind (an event's countries, say), as (slot, value) pairs, each pair
+    once, with two indexes over the first ``indexed`` pairs, which are sorted by slot: where
+    each slot's pairs begin (``by_slot``) and the pairs in order of value (``by_value``, with
+    where each value's begin in ``value_starts``). Pairs appended by a patch come after
+    ``indexed`` and are scanned; compaction indexes them again."""
+
+    slots: np.ndarray
+    values: np.ndarray
+    indexed: int = 0
+    by_slot: np.ndarray = None
+    by_value: np.ndarray = None
+    value_starts: np.ndarray = None
+
+    @classmethod
+    def of(cls, slots, values, size):
+        """Indexed links from unsorted pairs (duplicates dropped) over ``size`` slots."""
+        pairs = np.unique((slots.astype(np.int64) << 32) | values.astype(np.int64))
+        slots = (pairs >> 32).astype(np.int32)
+        values = (pairs & 0xFFFFFFFF).astype(np.int32)
+        by_value = np.argsort(values, kind="stable").astype(np.int32)
+        top = int(values.max()) + 2 if len(values) else 1
+        return cls(
+            slots=slots,
+            values=values,
+            indexed=len(pairs),
+            by_slot=np.searchsorted(slots, np.arange(size + 1)).astype(np.int64),
+            by_value=by_value,
+            value_starts=np.searchsorted(values[by_value], np.arange(top)).astype(np.int64),
+        )
+
+    def appended(self, slots, values):
+        return Links(
+            np.concatenate([self.slots, slots.astype(np.int32)]),
+            np.concatenate([self.values, values.astype(np.int32)]),
+            self.indexed,
+            self.by_slot,
+            self.by_value,
+            self.value_starts,
+        )
+
+    def slots_linked(self, values):
+        """The slots linked to any of ``values`` (dead ones too: the caller masks)."""
+        found = []
+        for value in values:
+            if 0 <= value < len(self.value_starts) - 1:
+                begin, end = self.value_starts[value], self.value_starts[value + 1]
+                found.append(self.slots[self.by_value[begin:end]])
+        tail_values = self.values[self.indexed :]
+        if len(tail_values):
+            hits = np.isin(tail_values, np.asarray(values, dtype=np.int32))
+            found.append(self.slots[self.indexed :][hits])
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
+
+    def values_of(self, mask, chosen):
+        """The values linked to the slots in ``mask`` (``chosen`` of them): when few, read
+        from the slot index; when many, by testing every pair."""
+        if chosen * 8 >= self.indexed:
+            return self.values[mask[self.slots]]
+        slots = np.flatnonzero(mask[: len(self.by_slot) - 1])
+        begins = self.by_slot[slots]
+        lengths = self.by_slot[slots + 1] - begins
+        # Each slot's run of pairs, one after another: run i starts at begins[i].
+        offsets = np.cumsum(lengths) - lengths
+        total = int(lengths.sum())
+        indices = np.arange(total) + np.repeat(begins - offsets, lengths)
+        values = self.values[indices]
+        tail = self.values[self.indexed :][mask[self.slots[self.indexed :]]]
+        return np.concatenate([values, tail]) if len(tail) else values
+
+
+@dataclass
+class Columns:
+    """The published events as arrays; built by ``load`` and patched by ``patched``."""
+
+    pk: np.ndarray  # int64, by slot
+    first: np.ndarray  # int32 day numbers
+    last: np.ndarray
+    month: np.ndarray  # int32: months since January 1970
+    type: np.ndarray  # int64 event type ids
+    status: np.ndarray  # int8, an index into STATUSES
+    alive: np.ndarray  # bool: False for a slot whose event has changed or gone since
+    links: dict  # name: Links
+    order: np.ndarray  # int32: the live slots, in chronological order (start, end, id)
+    slot_of_pk: np.ndarray = field(repr=False)  # int32 by event id, -1 for none
+    # Counts over every live event, kept up to date by patches: the facets of a view that
+    # no other filter narrows. {"country": array by value, ..., "type": ..., "status": ...}
+    totals: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def size(self):
+        return len(self.pk)
+
+    @classmethod
+    def load(cls, pks=None):
+        """Read the published events (all, or those of ``pks``) from the database."""
+        queries = _sql(connection.vendor)
+        pk, first, last, type_, status = _read(queries["events"], 5, pks)
+        slot_of_pk = _slot_map(pk, len(pk))
+        links = {}
+        for name in LINKS:
+            event_ids, values = _read(queries[name], 2, pks)
+            links[name] = Links.of(slot_of_pk[event_ids], values, len(pk))
+        columns = cls(
+            pk=pk,
+            first=first.astype(np.int32),
+            last=last.astype(np.int32),
+            month=_months(first),
+            type=type_,
+            status=status.astype(np.int8),
+            alive=np.ones(len(pk), dtype=bool),
+            links=links,
+            order=np.arange(len(pk), dtype=np.int32),
+            slot_of_pk=slot_of_pk,
+        )
+        columns.totals = columns.counts(columns.alive)
+        return columns
+
+    def counts(self, mask, names=(*LINKS, "type", "status")):
+        """``{name: numpy array of events per value}`` over the slots in ``mask``."""
+        chosen = int(np.count_nonzero(mask))
+        found = {}
+        for name in names:
+            if name == "type":
+                found[name] = np.bincount(self.type[mask])
+            elif name == "status":
+                found[name] = np.bincount(self.status[mask], minlength=len(STATUSES))
+            else:
+                found[name] = np.bincount(self.links[name].values_of(mask, chosen))
+        return found
+
+    def patched(self, event_ids):
+        """A copy with the events of ``event_ids`` read again: their old slots dead, their
+        current rows (if still published) appended and placed in the chronological order."""
+        event_ids = np.asarray(sorted(set(event_ids)), dtype=np.int64)
+        known = event_ids[event_ids < len(self.slot_of_pk)]
+        old = self.slot_of_pk[known]
+        old = old[old >= 0]
+        dying = np.zeros(self.size, dtype=bool)
+        dying[old] = True
+        alive = self.alive & ~dying
+        fresh = Columns.load(event_ids.tolist())
+        base = self.size
+        length = max(len(self.slot_of_pk), int(fresh.pk.max()) + 1 if fresh.size else 0)
+        slot_of_pk = np.full(length, -1, dtype=np.int32)
+        slot_of_pk[: len(self.slot_of_pk)] = self.slot_of_pk
+        slot_of_pk[known] = -1  # dead slots are found by no id
+        new_slots = base + np.arange(fresh.size, dtype=np.int32)
+        slot_of_pk[fresh.pk] = new_slots
+        links = {
+            name: self.links[name].appended(
+                fresh.links[name].slots + base, fresh.links[name].values
+            )
+            for name in LINKS
+        }
+        gone = self.counts(dying)
+        totals = {
+            name: _minus(_plus(self.totals[name], fresh.totals[name]), gone[name])
+            for name in self.totals
+        }
+        columns = Columns(
+            pk=np.concatenate([self.pk, fresh.pk]),
+            first=np.concatenate([self.first, fresh.first]),
+            last=np.concatenate([self.last, fresh.last]),
+            month=np.concatenate([self.month, fresh.month]),
+            type=np.concatenate([self.type, fresh.type]),
+            status=np.concatenate([self.status, fresh.status]),
+            alive=np.concatenate([alive, fresh.alive]),
+            links=links,
+            order=self.order[alive[self.order]],
+            slot_of_pk=slot_of_pk,
+            totals=totals,
+        )
+        columns.order = columns._merged_order(new_slots)
+        return columns.compacted()
+
+    def _merged_order(self, new_slots):
+        """``order`` with ``new_slots`` (themselves in chronological order) put in place."""
+        order = self.order
+        firsts = self.first[order]
+        places = []
+        for slot in new_slots.tolist():
+            key = (int(self.first[slot]), int(self.last[slot]), int(self.pk[slot]))
+            lo = int(np.searchsorted(firsts, key[0], side="left"))
+            hi = int(np.searchsorted(firsts, key[0], side="right"))
+            while lo < hi:  # among events starting the same day: by end, then by id
+                mid = (lo + hi) // 2
+                other = int(order[mid])
+                if (int(self.last[other]), int(self.pk[other])) < key[1:]:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            places.append(lo)
+        return np.insert(order, places, new_slots).astype(np.int32)
+
+    def compacted(self):
+        """Itself, or a copy without dead slots and with every link indexed: when a quarter
+        of the slots are dead, or a tenth of some links are past their index."""
+        dead = self.size - int(np.count_nonzero(self.alive))
+        unindexed = max(len(link.slots) - link.indexed for link in self.links.values())
+        indexed = min(link.indexed for link in self.links.values())
+        if dead <= self.size // 4 and unindexed <= max(1000, indexed // 10):
+            return self
+        keep = np.flatnonzero(self.alive)
+        renumber = np.full(self.size, -1, dtype=np.int32)
+        renumber[keep] = np.arange(len(keep), dtype=np.int32)
+        links = {}
+        for name, link in self.links.items():
+            kept = self.alive[link.slots]
+            links[name] = Links.of(renumber[link.slots[kept]], link.values[kept], len(keep))
+        pk = self.pk[keep]
+        return Columns(
+            pk=pk,
+            first=self.first[keep],
+            last=self.last[keep],
+            month=self.month[keep],
+            type=self.type[keep],
+            status=self.status[keep],
+            alive=np.ones(len(keep), dtype=bool),
+            links=links,
+            order=renumber[self.order],
+            slot_of_pk=_slot_map(pk, len(self.slot_of_pk)),
+            totals=self.totals,
+        )
+
+    # Answers ----------------------------------------------------------------------------
+
+    def linked(self, name, values):
+        """A mask of the live slots linked to any of ``values``."""
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.links[name].slots_linked(values)] = True
+        return mask & self.alive
+
+    def slots_of(self, pks):
+        pks = np.asarray(pks, dtype=np.int64)
+        pks = pks[(pks >= 0) & (pks < len(self.slot_of_pk))]
+        slots = self.slot_of_pk[pks]
+        return slots[slots >= 0]
+
+
+def _plus(a, b):
+    if len(a) < len(b):
+        a, b = b, a
+    total = a.copy()
+    total[: len(b)] += b
+    return total
+
+
+def _minus(a, b):
+    difference = a.copy() if len(a) >= len(b) else np.pad(a, (0, len(b) - len(a)))
+    difference[: len(b)] -= b
+    return difference
+
+
+def _slot_map(pk, length):
+    slot_of_pk = np.full(max(length, int(pk.max()) + 1 if len(pk) else 0), -1, dtype=np.int32)
+    slot_of_pk[pk] = np.arange(len(pk), dtype=np.int32)
+    return slot_of_pk
+
+
+def _months(days):
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int32)
+
+
+class Counts:
+    """Events per value of one facet (a numpy array by value), read like a dict."""
+
+    def __init__(self, array, key=int, value=int):
+        self.array = array
+        self._key, self._value = key, value  # a facet key to an array index, and back
+
+    def get(self, key, default=0):
+        index = self._key(key)
+        return int(self.array[index]) if 0 <= index < len(self.array) else default
+
+    def items(self):
+        indexes = np.flatnonzero(self.array)
+        pairs = zip(indexes.tolist(), self.array[indexes].tolist(), strict=True)
+        return [(self._value(i), n) for i, n in pairs]
+
+    def top(self, limit):
+        """The keys of the ``limit`` largest counts, largest first, ties by key."""
+        indexes = np.flatnonzero(self.array)
+        ranked = indexes[np.lexsort((indexes, -self.array[indexes]))][:limit]
+        return [self._value(i) for i in ranked.tolist()]
+
+    def __iter__(self):
+        return iter(key for key, _ in self.items())
+
+    def __len__(self):
+        return int(np.count_nonzero(self.array))
+
+    def as_dict(self):
+        return dict(self.items())
+
+
+def _country_index(code):
+    return country_number(code) if len(code) == 2 and code.isascii() and code.isupper() else -1
+
+
+def _status_index(value):
+    return STATUSES.index(value) if value in STATUSES else -1
+
+
+COUNTS = {
+    "country": {"key": _country_index, "value": country_code},
+    "status": {"key": _status_index, "value": STATUSES.__getitem__},
+}
+
+
+# Selections: the filters of one view as masks --------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a view shows about all its matching events."""
+
+    total: int
+    counts: dict  # facet name: Counts, keyed as the filters take values (a code, an id)
+    months: dict  # (year, month): events, by start
+    first: datetime.date | None  # the earliest start and the latest start among them
+    last: datetime.date | None
+
+
+class Selection:
+    """The events a filterset chooses, answered from the columns.
+
+    Each active filter is a mask; a facet is counted over the events every *other* filter
+    chooses, as the filter panel promises."""
+
+    def __init__(self, columns, filterset):
+        self.columns = columns
+        self.filterset = filterset
+        self.ranks = None
+        filterset.errors  # validate  # noqa: B018
+        data = getattr(filterset.form, "cleaned_data", {})
+        self.masks = {}
+        c = columns
+        if data.get("q"):
+            self.masks["q"] = self._searched(data["q"], filterset.ordering_mode == "relevance")
+        if data.get("from"):
+            self.masks["from"] = c.last >= day_number(data["from"].first)
+        if data.get("to"):
+            self.masks["to"] = c.first <= day_number(data["to"].last)
+        if data.get("country"):
+            codes = [country_number(code) for code in data["country"]]
+            self.masks["country"] = c.linked("country", codes)
+        if filterset.active("type"):
+            self.masks["type"] = np.isin(c.type, [t.pk for t in filterset.active("type")])
+        if data.get("status"):
+            codes = [STATUSES.index(value) for value in data["status"]]
+            self.masks["status"] = np.isin(c.status, codes)
+        for name in ("organization", "person", "topic"):
+            chosen = filterset.active(name)
+            if chosen:
+                self.masks[name] = c.linked(name, [obj.pk for obj in chosen])
+        self.matching = self.without(None)
+
+    def _searched(self, text, ranked):
+        events = search.matching(Event.objects.published(), text)
+        mask = np.zeros(self.columns.size, dtype=bool)
+        if ranked:
+            rows = list(search.ranked(events, text).values_list("pk", "rank"))
+            pks = np.fromiter((pk for pk, _ in rows), dtype=np.int64, count=len(rows))
+            ranks = np.fromiter((rank for _, rank in rows), dtype=np.float64, count=len(rows))
+            self.ranks = np.zeros(self.columns.size, dtype=np.float64)
+            keep = pks < len(self.columns.slot_of_pk)
+            slots = self.columns.slot_of_pk[pks[keep]]
+            found = slots >= 0
+            self.ranks[slots[found]] = ranks[keep][found]
+            mask[slots[found]] = True
+        else:
+            mask[self.columns.slots_of(list(events.values_list("pk", flat=True)))] = True
+        return mask & self.columns.alive
+
+    def without(self, facet):
+        """A mask of the events every filter but ``facet`` chooses."""
+        mask = self.columns.alive
+        for name, other in self.masks.items():
+            if name != facet:
+                mask = mask & other
+        return mask
+
+    def summary(self):
+        c = self.columns
+        counts = {}
+        for name in self.filterset.FACETS:
+            if not set(self.masks) - {name}:  # nothing else narrows it: every live event
+                array = c.totals[name]
+            else:
+                mask = self.without(name) if name in self.masks else self.matching
+                array = c.counts(mask, names=[name])[name]
+            counts[name] = Counts(array, **COUNTS.get(name, {}))
+        matching = self.matching
+        total = int(np.count_nonzero(matching))
+        months, first, last = {}, None, None
+        if total:
+            month = c.month[matching]
+            low = int(month.min())
+            per_month = np.bincount(month - low)
+            for index in np.flatnonzero(per_month).tolist():
+                years, month_index = divmod(low + index, 12)
+                months[(1970 + years, month_index + 1)] = int(per_month[index])
+            starts = c.first[matching]
+            first, last = from_day_number(starts.min()), from_day_number(starts.max())
+        return Summary(total=total, counts=counts, months=months, first=first, last=last)
+
+    def page(self, offset, limit):
+        """The ids of the matching events at ``offset``, in the view's order."""
+        c = self.columns
+        mode = self.filterset.ordering_mode
+        if mode == "relevance" and self.ranks is not None:
+            slots = np.flatnonzero(self.matching)
+            ranking = np.lexsort((-c.pk[slots], -c.first[slots], -self.ranks[slots]))
+            chosen = slots[ranking[offset : offset + limit]]
+        else:
+            places = np.flatnonzero(self.matching[c.order])
+            if mode != "asc":
+                places = places[::-1]
+            chosen = c.order[places[offset : offset + limit]]
+        return c.pk[chosen].tolist()
+
+
+# The process's columns, kept current ---------------------------------------------------------
+
+
+class TimelineIndex:
+    """One worker's columns and where it is in the change log.
+
+    ``current()`` is called once per request: it reads the log past the last change this
+    worker applied and patches those events in (or builds afresh), under a lock, so threads
+    of one process share one copy."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.forget()
+
+    def forget(self):
+        """Drop the columns; the next request builds them afresh (tests use this)."""
+        self.columns = None
+        self.applied = 0  # the highest change id applied
+        self.holes = {}  # change id below ``applied`` not seen yet: when it was first missed
+        self.checked_at = 0.0
+        self.builds = 0
+
+    def current(self):
+        with self._lock:
+            stale = time.monotonic() - self.checked_at > EventChange.KEPT.total_seconds() / 2
+            if self.columns is None or stale:
+                self._build()
+            else:
+                self._catch_up()
+            self.checked_at = time.monotonic()
+            return self.columns
+
+    def _build(self):
+        outermost = not connection.in_atomic_block
+        with transaction.atomic():  # one snapshot on PostgreSQL: the columns and the log agree
+            if connection.vendor == "postgresql" and outermost:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            recent = list(
+                EventChange.objects.order_by("-pk").values_list("pk", flat=True)[:REBUILD_AT]
+            )
+            self.columns = Columns.load()
+        self.applied = recent[0] if recent else 0
+        now = time.monotonic()
+        # Ids missing among the last changes may belong to writes not committed yet.
+        missing = set(range(recent[-1], self.applied)) - set(recent) if recent else set()
+        self.holes = dict.fromkeys(missing, now)
+        self.builds += 1
+
+    def _catch_up(self):
+        now = time.monotonic()
+        self.holes = {pk: seen for pk, seen in self.holes.items() if now - seen < HOLE_WAIT}
+        since = min(self.holes) - 1 if self.holes else self.applied
+        rows = list(
+            EventChange.objects.filter(pk__gt=since)
+            .order_by("pk")
+            .values_list("pk", "event_id")[: REBUILD_AT + 1]
+        )
+        news = [(pk, event) for pk, event in rows if pk > self.applied or pk in self.holes]
+        if not news:
+            return
+        newest = max(pk for pk, _ in news)
+        if len(rows) > REBUILD_AT or newest - self.applied > 10 * REBUILD_AT:
+            self._build()
+            return
+        seen = {pk for pk, _ in rows}
+        for pk in range(self.applied + 1, newest):
+            if pk not in seen:
+                self.holes[pk] = now
+        for pk, _ in news:
+            self.holes.pop(pk, None)
+        self.applied = max(self.applied, newest)
+        self.columns = self.columns.patched([event for _, event in news])
+
+
+INDEX = TimelineIndex()
+
+
+def select(filterset):
+    """The filterset's events, answered from this worker's up-to-date columns."""
+    return Selection(INDEX.current(), filterset)
