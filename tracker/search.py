@@ -2,10 +2,17 @@
 
 Each event keeps a ``search_document``: its title, summary and description and the names (and
 other names) of its participants, organizations, topics and type (see
-``tracker.models.events.search_document``). On PostgreSQL that document is searched with full-text
-search, websearch syntax (``"quoted phrase"``, ``-exclude``, ``or``), ranking and the GIN index
-of migration 0002. SQLite has no such index; there the same syntax is read by ``parse`` below
-and matched with case-insensitive substring tests, which finds the same seed events.
+``tracker.models.events.search_document``). Both databases index it for full-text search, with
+English stemming, and both read the same websearch syntax (``"quoted phrase"``, ``-exclude``,
+``or``):
+
+- PostgreSQL: a stored ``search_vector`` column (``to_tsvector('english', search_document)``,
+  kept by PostgreSQL itself as a generated column) with a GIN index; ranked by ``ts_rank``.
+- SQLite: an FTS5 table, ``tracker_event_fts``, over the title and the document (Porter
+  stemming), kept in step by triggers; a match in the title ranks first.
+
+Neither column is in the model: ``install_index`` creates them (migration 0006, and again
+after every migration in case SQLite rebuilt the table, which drops its triggers).
 """
 
 from __future__ import annotations
@@ -13,13 +20,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import Case, FloatField, Q, Value, When
+from django.db.models import Case, FloatField, Value, When
+from django.db.models.expressions import RawSQL
 
 CONFIG = "english"
-# Must match the index expression of migrations/0002_search_index.py.
-VECTOR = SearchVector("search_document", config=CONFIG)
+# The stored column of install_index (not a field of the model).
+VECTOR = RawSQL('"tracker_event"."search_vector"', [], output_field=SearchVectorField())
+FTS_TABLE = "tracker_event_fts"
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
@@ -98,21 +107,36 @@ def matching(queryset, text):
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
         return queryset.alias(search_vector=VECTOR).filter(search_vector=query)
     parsed = parse(text)
-    if not parsed:
-        return queryset.none() if not parsed.excluded else _exclude(queryset, parsed)
-    wanted = Q()
-    for group in parsed.groups:
-        both = Q()
-        for term in group:
-            both &= Q(search_document__icontains=term)
-        wanted |= both
-    return _exclude(queryset.filter(wanted), parsed)
+    wanted = fts_query(parsed)
+    if wanted:
+        return queryset.filter(pk__in=RawSQL(FTS_MATCH, [wanted]))
+    unwanted = fts_query(ParsedQuery(groups=[[term] for term in parsed.excluded]))
+    if not unwanted:
+        return queryset.none() if not parsed.excluded else queryset
+    return queryset.exclude(pk__in=RawSQL(FTS_MATCH, [unwanted]))
 
 
-def _exclude(queryset, parsed):
+FTS_MATCH = f'SELECT rowid FROM "{FTS_TABLE}" WHERE "{FTS_TABLE}" MATCH %s'
+
+
+def fts_query(parsed):
+    """The FTS5 query for a parsed search: every term a quoted phrase (so no word is read as
+    an operator), AND within a group, OR between groups, NOT for each excluded term. Terms
+    without a letter or digit are left out: no token could match them. ``""`` when no
+    group is left."""
+
+    def phrase(term):
+        return '"' + term.replace('"', '""') + '"'
+
+    groups = [[term for term in group if _WORD.search(term)] for group in parsed.groups]
+    groups = [" AND ".join(phrase(term) for term in group) for group in groups if group]
+    if not groups:
+        return ""
+    query = "(" + " OR ".join(f"({group})" for group in groups) + ")"
     for term in parsed.excluded:
-        queryset = queryset.exclude(search_document__icontains=term)
-    return queryset
+        if _WORD.search(term):
+            query += f" NOT {phrase(term)}"
+    return query
 
 
 def ranked(queryset, text):
@@ -121,14 +145,122 @@ def ranked(queryset, text):
     if is_postgres(queryset):
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
         return queryset.annotate(rank=SearchRank(VECTOR, query))
-    terms = parse(text).terms
-    if not terms:
-        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    in_title = _title_query(text)
+    if not in_title:
+        return queryset.annotate(rank=Value(0.5, output_field=FloatField()))
     # A match in the title counts for more than one elsewhere.
     return queryset.annotate(
         rank=Case(
-            When(title__icontains=terms[0], then=Value(1.0)),
+            When(pk__in=RawSQL(FTS_MATCH, [in_title]), then=Value(1.0)),
             default=Value(0.5),
             output_field=FloatField(),
         )
     )
+
+
+def _title_query(text):
+    """FTS5: the events whose title holds the search's longest term."""
+    terms = [term for term in parse(text).terms if _WORD.search(term)]
+    if not terms:
+        return ""
+    return "{title} : " + '"' + terms[0].replace('"', '""') + '"'
+
+
+def published_matches(connection, text, with_rank):
+    """``(ids, ranks)`` of the published events matching ``text``, read straight from the
+    full-text index (the timeline's columns do the rest); ``ranks`` is None unless asked for
+    and agrees with ``ranked``. None when the search only leaves words out: then the caller
+    asks through ``matching``."""
+    text = tidy(text)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            rank = ", ts_rank(search_vector, q)" if with_rank else ""
+            cursor.execute(
+                f"SELECT id{rank} FROM tracker_event, websearch_to_tsquery(%s, %s) q "
+                "WHERE published AND search_vector @@ q",
+                [CONFIG, text],
+            )
+            rows = cursor.fetchall()
+            ids = [row[0] for row in rows]
+            return ids, [row[1] for row in rows] if with_rank else None
+        wanted = fts_query(parse(text))
+        if not wanted:
+            return None
+        cursor.execute(FTS_MATCH, [wanted])
+        ids = [row[0] for row in cursor.fetchall()]
+        if not with_rank:
+            return ids, None
+        in_title = _title_query(text)
+        titled = set()
+        if in_title:
+            cursor.execute(FTS_MATCH, [in_title])
+            titled = {row[0] for row in cursor.fetchall()}
+        return ids, [1.0 if pk in titled else 0.5 for pk in ids]
+
+
+# The indexes ---------------------------------------------------------------------------------
+
+POSTGRES_INDEX = [
+    "ALTER TABLE tracker_event ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    f"GENERATED ALWAYS AS (to_tsvector('{CONFIG}', COALESCE(search_document, ''))) STORED",
+    "CREATE INDEX IF NOT EXISTS event_search_vector ON tracker_event USING gin (search_vector)",
+    "DROP INDEX IF EXISTS event_search_gin",  # the expression index it replaces
+]
+SQLITE_TRIGGERS = {
+    "tracker_event_fts_insert": f"""AFTER INSERT ON tracker_event BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, title, search_document)
+        VALUES (new.id, new.title, new.search_document);
+    END""",
+    "tracker_event_fts_delete": f"""AFTER DELETE ON tracker_event BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, search_document)
+        VALUES ('delete', old.id, old.title, old.search_document);
+    END""",
+    "tracker_event_fts_update": f"""AFTER UPDATE OF title, search_document ON tracker_event
+    BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, search_document)
+        VALUES ('delete', old.id, old.title, old.search_document);
+        INSERT INTO {FTS_TABLE}(rowid, title, search_document)
+        VALUES (new.id, new.title, new.search_document);
+    END""",
+}
+
+
+def install_index(connection):
+    """Create the full-text index of this database if it is missing; returns whether
+    anything was created. On SQLite, a missing trigger means the index may have missed
+    writes (a migration that rebuilt the table drops its triggers), so it is rebuilt."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT 1 FROM information_schema.columns "
+                "WHERE table_name = 'tracker_event' AND column_name = 'search_vector'"
+            )
+            if cursor.fetchone():
+                return False
+            for statement in POSTGRES_INDEX:
+                cursor.execute(statement)
+            return True
+        if connection.vendor != "sqlite":
+            return False
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        missing = set(SQLITE_TRIGGERS) - {row[0] for row in cursor.fetchall()}
+        if not missing:
+            return False
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, search_document, "
+            "content='tracker_event', content_rowid='id', tokenize='porter unicode61')"
+        )
+        for name, body in SQLITE_TRIGGERS.items():
+            cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        return True
+
+
+def remove_index(connection):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE tracker_event DROP COLUMN IF EXISTS search_vector")
+        elif connection.vendor == "sqlite":
+            for name in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")

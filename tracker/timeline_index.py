@@ -483,21 +483,23 @@ class Selection:
         self.matching = self.without(None)
 
     def _searched(self, text, ranked):
-        events = search.matching(Event.objects.published(), text)
-        mask = np.zeros(self.columns.size, dtype=bool)
+        c = self.columns
+        found = search.published_matches(connection, text, ranked)
+        if found is None:  # only words left out: the database answers
+            events = search.matching(Event.objects.published(), text)
+            found = list(events.values_list("pk", flat=True)), None
+        pks = np.asarray(found[0], dtype=np.int64)
+        known = (pks >= 0) & (pks < len(c.slot_of_pk))
+        slots = c.slot_of_pk[pks[known]]
+        inside = slots >= 0  # an event published since this worker looked is not counted
+        mask = np.zeros(c.size, dtype=bool)
+        mask[slots[inside]] = True
         if ranked:
-            rows = list(search.ranked(events, text).values_list("pk", "rank"))
-            pks = np.fromiter((pk for pk, _ in rows), dtype=np.int64, count=len(rows))
-            ranks = np.fromiter((rank for _, rank in rows), dtype=np.float64, count=len(rows))
-            self.ranks = np.zeros(self.columns.size, dtype=np.float64)
-            keep = pks < len(self.columns.slot_of_pk)
-            slots = self.columns.slot_of_pk[pks[keep]]
-            found = slots >= 0
-            self.ranks[slots[found]] = ranks[keep][found]
-            mask[slots[found]] = True
-        else:
-            mask[self.columns.slots_of(list(events.values_list("pk", flat=True)))] = True
-        return mask & self.columns.alive
+            self.ranks = np.zeros(c.size, dtype=np.float64)
+            if found[1] is not None:
+                ranks = np.asarray(found[1], dtype=np.float64)
+                self.ranks[slots[inside]] = ranks[known][inside]
+        return mask & c.alive
 
     def without(self, facet):
         """A mask of the events every filter but ``facet`` chooses."""
