@@ -213,13 +213,19 @@ def edits():
     def add_topic(event):
         event.topics.add(factories.TopicFactory())
 
-    return [edit, delete, unpublish, add_participant, add_topic]
+    def delete_a_topic(event):
+        event.topics.first().delete()
+
+    def clear_a_topic(event):
+        event.topics.first().events.clear()
+
+    return [edit, delete, unpublish, add_participant, add_topic, delete_a_topic, clear_a_topic]
 
 
 @pytest.mark.parametrize("change", edits(), ids=lambda change: change.__name__)
 def test_an_edit_changes_the_next_answer_of_every_worker(two_workers, change):
     first, second = two_workers
-    event = Event.objects.published().order_by("pk")[10]
+    event = Event.objects.published().exclude(topics=None).order_by("pk")[10]
     before = truth("")
     change(event)
     after = truth("")
@@ -261,9 +267,7 @@ def test_a_worker_far_behind_builds_afresh(two_workers, monkeypatch):
     monkeypatch.setattr(timeline_index, "REBUILD_AT", 5)
     first_twenty = list(Event.objects.published().order_by("pk").values_list("pk", flat=True)[:20])
     Event.objects.filter(pk__in=first_twenty).refresh_derived()  # logs twenty changes
-    Event.objects.filter(pk=Event.objects.published().order_by("pk")[0].pk).update(
-        published=False
-    )
+    Event.objects.filter(pk=Event.objects.published().order_by("pk")[0].pk).update(published=False)
     EventChange.note([Event.objects.order_by("pk")[0].pk])
     assert answers(first, "") == truth("")
     assert first.builds == 2
@@ -294,3 +298,26 @@ def test_the_columns_hold_each_event_and_link_once(two_workers):
     countries = columns.links["country"]
     published = EventCountry.objects.filter(event__published=True).count()
     assert len(countries.slots) == published
+
+
+def test_a_hole_found_after_a_long_idle_is_still_applied(two_workers, monkeypatch):
+    """A worker that served nothing for longer than it waits for a hole still reads the
+    hole before giving it up."""
+    first, _ = two_workers
+    event = Event.objects.published().order_by("pk")[5]
+    newest = EventChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    EventChange.objects.create(pk=newest + 2, event_id=Event.objects.published()[6].pk)
+    first.current()
+    first.holes = {pk: since - 10 * timeline_index.HOLE_WAIT for pk, since in first.holes.items()}
+    Event.objects.filter(pk=event.pk).update(published=False)
+    EventChange.objects.create(pk=newest + 1, event_id=event.pk)
+    assert answers(first, "") == truth("")
+
+
+def test_an_unknown_status_is_no_option_and_no_error(two_workers, client):
+    Event.objects.filter(pk=Event.objects.published().order_by("pk")[0].pk).update(status="legacy")
+    timeline_index.INDEX.forget()
+    response = client.get("/")
+    assert response.status_code == 200
+    statuses = [option.value for option in response.context["facets"]["status"]]
+    assert "legacy" not in statuses

@@ -3,7 +3,7 @@ records it is computed from, whichever way they are edited: admin, seed or shell
 data version on every change, so cached pages and counts are never served stale."""
 
 from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from tracker.models import (
@@ -49,14 +49,27 @@ def _deleting_events(origin):
 
 @receiver(m2m_changed, sender=Event.topics.through)
 def topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":  # a topic's events: after the clear, none are left
+        instance._cleared_events = list(instance.events.values_list("pk", flat=True))
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if reverse:
         refresh(pk_set or [])
         if action == "post_clear":
-            refresh(instance.events.values_list("pk", flat=True))
+            refresh(getattr(instance, "_cleared_events", []))
     else:
         refresh([instance.pk])
+
+
+@receiver(pre_delete, sender=Topic)
+def topic_deleting(sender, instance, **kwargs):
+    # Its links to events go without a signal: note the events now, refresh them after.
+    instance._tagged_events = list(instance.events.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Topic)
+def topic_deleted(sender, instance, **kwargs):
+    refresh(getattr(instance, "_tagged_events", []))
 
 
 @receiver(post_save, sender=Organization)

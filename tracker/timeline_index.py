@@ -25,6 +25,7 @@ them but the database.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
 import threading
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Q
 
 from tracker import search
 from tracker.models import Event, EventChange, EventStatus
@@ -43,8 +45,10 @@ LINKS = ("country", "organization", "person", "topic")
 # A worker that finds more changed events than this patches nothing and builds afresh.
 REBUILD_AT = 2000
 # A gap in the log's ids is a write that had not committed when the worker looked (or one
-# rolled back): the worker looks for it again on every request for this many seconds.
-HOLE_WAIT = 60.0
+# rolled back): the worker looks for it again on every request for this many seconds (long
+# enough for an import of 100,000 events, which logs its changes in its one transaction).
+HOLE_WAIT = 600.0
+HOLES_LISTED = 1000  # beyond as many holes, the log is read from the first of them
 
 
 def day_number(day: datetime.date) -> int:
@@ -226,7 +230,10 @@ class Columns:
         links = {}
         for name in LINKS:
             event_ids, values = _read(queries[name], 2, pks)
-            links[name] = Links.of(slot_of_pk[event_ids], values, len(pk))
+            known = event_ids < len(slot_of_pk)  # each link's event was read above, but
+            slots = slot_of_pk[event_ids[known]]  # guard: a link never lands on another
+            found = slots >= 0
+            links[name] = Links.of(slots[found], values[known][found], len(pk))
         columns = cls(
             pk=pk,
             first=first.astype(np.int32),
@@ -249,8 +256,10 @@ class Columns:
         for name in names:
             if name == "type":
                 found[name] = np.bincount(self.type[mask])
-            elif name == "status":
-                found[name] = np.bincount(self.status[mask], minlength=len(STATUSES))
+            elif name == "status":  # an unknown status (index len(STATUSES)) is not an option
+                found[name] = np.bincount(self.status[mask], minlength=len(STATUSES) + 1)[
+                    : len(STATUSES)
+                ]
             else:
                 found[name] = np.bincount(self.links[name].values_of(mask, chosen))
         return found
@@ -265,7 +274,8 @@ class Columns:
         dying = np.zeros(self.size, dtype=bool)
         dying[old] = True
         alive = self.alive & ~dying
-        fresh = Columns.load(event_ids.tolist())
+        with _snapshot():
+            fresh = Columns.load(event_ids.tolist())
         base = self.size
         length = max(len(self.slot_of_pk), int(fresh.pk.max()) + 1 if fresh.size else 0)
         slot_of_pk = np.full(length, -1, dtype=np.int32)
@@ -582,46 +592,67 @@ class TimelineIndex:
             return self.columns
 
     def _build(self):
-        outermost = not connection.in_atomic_block
-        with transaction.atomic():  # one snapshot on PostgreSQL: the columns and the log agree
-            if connection.vendor == "postgresql" and outermost:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with _snapshot():  # the columns and the log as of one moment
             recent = list(
                 EventChange.objects.order_by("-pk").values_list("pk", flat=True)[:REBUILD_AT]
             )
-            self.columns = Columns.load()
+            columns = Columns.load()
+        self.columns = columns
         self.applied = recent[0] if recent else 0
         now = time.monotonic()
-        # Ids missing among the last changes may belong to writes not committed yet.
-        missing = set(range(recent[-1], self.applied)) - set(recent) if recent else set()
+        # Ids missing among the last changes may belong to writes not committed yet (only
+        # the latest ids are looked at: a rolled-back import can leave a gap of millions).
+        lowest = max(recent[-1], self.applied - 10 * REBUILD_AT) if recent else 0
+        missing = set(range(lowest, self.applied)) - set(recent)
         self.holes = dict.fromkeys(missing, now)
         self.builds += 1
 
     def _catch_up(self):
+        log = EventChange.objects.order_by("pk")
+        if not self.holes:
+            log = log.filter(pk__gt=self.applied)
+        elif len(self.holes) <= HOLES_LISTED:
+            log = log.filter(Q(pk__gt=self.applied) | Q(pk__in=list(self.holes)))
+        else:
+            log = log.filter(pk__gte=min(self.holes))
+        news = [
+            (pk, event)
+            for pk, event in log.values_list("pk", "event_id")
+            if pk > self.applied or pk in self.holes
+        ]
         now = time.monotonic()
-        self.holes = {pk: seen for pk, seen in self.holes.items() if now - seen < HOLE_WAIT}
-        since = min(self.holes) - 1 if self.holes else self.applied
-        rows = list(
-            EventChange.objects.filter(pk__gt=since)
-            .order_by("pk")
-            .values_list("pk", "event_id")[: REBUILD_AT + 1]
-        )
-        news = [(pk, event) for pk, event in rows if pk > self.applied or pk in self.holes]
-        if not news:
-            return
-        newest = max(pk for pk, _ in news)
-        if len(rows) > REBUILD_AT or newest - self.applied > 10 * REBUILD_AT:
-            self._build()
-            return
-        seen = {pk for pk, _ in rows}
-        for pk in range(self.applied + 1, newest):
-            if pk not in seen:
-                self.holes[pk] = now
-        for pk, _ in news:
-            self.holes.pop(pk, None)
-        self.applied = max(self.applied, newest)
-        self.columns = self.columns.patched([event for _, event in news])
+        if news:
+            newest = max(pk for pk, _ in news)
+            if len(news) > REBUILD_AT or newest - self.applied > 10 * REBUILD_AT:
+                self._build()
+                return
+            try:
+                columns = self.columns.patched([event for _, event in news])
+            except Exception:
+                self._build()  # whatever went wrong, the columns are read afresh
+                return
+            seen = {pk for pk, _ in news}
+            for pk in range(self.applied + 1, newest):
+                if pk not in seen:
+                    self.holes[pk] = now
+            for pk in seen:
+                self.holes.pop(pk, None)
+            self.applied = max(self.applied, newest)
+            self.columns = columns
+        # A hole is given up only once it has been looked for, and for long enough.
+        self.holes = {pk: since for pk, since in self.holes.items() if now - since < HOLE_WAIT}
+
+
+@contextlib.contextmanager
+def _snapshot():
+    """A transaction in which every read sees the same moment (REPEATABLE READ on
+    PostgreSQL; SQLite's read transaction does that already)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 INDEX = TimelineIndex()

@@ -82,7 +82,8 @@ def load_rows(ids, today, terms=()):
     """Rows for the events of ``ids``, in that order, in four queries."""
     ids = list(ids)
     events = (
-        Event.objects.filter(pk__in=ids)
+        Event.objects.published()  # a worker's columns may be a moment behind an unpublishing
+        .filter(pk__in=ids)
         .annotate(sources=Count("citations"))
         .order_by()
         .values_list(*EVENT_COLUMNS, "sources")

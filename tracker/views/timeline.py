@@ -38,7 +38,7 @@ class MonthGroup:
 
 @dataclass
 class YearGroup:
-    year: int
+    year: int | None
     months: list = field(default_factory=list)
 
 
@@ -150,6 +150,9 @@ class TimelineView(FilterView):
             events[index].marker_before = True
 
     def group(self, events):
+        """Events under year and month headings; in relevance order, one list without."""
+        if self.filterset.ordering_mode == "relevance":
+            return [YearGroup(None, [MonthGroup("", events)])] if events else []
         years = []
         for event in events:
             if not years or years[-1].year != event.start_date.year:
