@@ -658,6 +658,15 @@ def _snapshot():
 INDEX = TimelineIndex()
 
 
+def latest(name, keys, limit):
+    """``(total, ids)``: how many published events are linked (as ``name``: "organization",
+    "person", "topic" or "country") to any of ``keys``, and the newest ``limit`` of them."""
+    columns = INDEX.current()
+    mask = columns.linked(name, keys)
+    places = np.flatnonzero(mask[columns.order])[::-1][:limit]
+    return int(np.count_nonzero(mask)), columns.pk[columns.order[places]].tolist()
+
+
 def select(filterset):
     """The filterset's events, answered from this worker's up-to-date columns."""
     return Selection(INDEX.current(), filterset)

@@ -358,6 +358,11 @@ class Event(PartialDateRange, models.Model):
                 fields=["last_day"], condition=Q(published=True), name="event_published_last_day"
             ),
             models.Index(fields=["id"], condition=Q(published=False), name="event_drafts"),
+            # An event's sessions. Most events have no parent, so SQLite's statistics rate
+            # the plain foreign key index as useless and scan every event instead.
+            models.Index(
+                fields=["parent"], condition=Q(parent__isnull=False), name="event_sub_events"
+            ),
             models.Index(
                 fields=["event_type", "start_date", "last_day", "id"],
                 condition=Q(published=True),

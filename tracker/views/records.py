@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 
+from tracker import timeline_index
 from tracker.filters import MAX_VALUES
 from tracker.models import (
     Citation,
@@ -132,8 +133,10 @@ class EventsOfMixin:
     filter_name = ""
     nav = ""
 
-    def events_of(self, events):
-        raise NotImplementedError
+    def linked_keys(self):
+        """The ids of the records whose events the page lists (as the timeline's columns
+        link events to them)."""
+        return [self.object.pk]
 
     def timeline_slugs(self):
         """The records whose events the page lists, as the timeline filter takes them."""
@@ -141,12 +144,15 @@ class EventsOfMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        events = self.events_of(Event.objects.published())
+        # Counted and chosen on the timeline's columns: a topic has thousands of events.
+        total, ids = timeline_index.latest(self.filter_name, self.linked_keys(), RECENT_EVENTS)
+        found = Event.objects.published().filter(pk__in=ids).select_related("event_type")
+        by_id = {event.pk: event for event in found}
         query = urlencode([(self.filter_name, slug) for slug in self.timeline_slugs()])
         context.update(
             nav=self.nav,
-            events=events.select_related("event_type").chronological()[:RECENT_EVENTS],
-            event_total=events.count(),
+            events=[by_id[pk] for pk in ids if pk in by_id],
+            event_total=total,
             timeline_url=f"{reverse('tracker:timeline')}?{query}",
         )
         roles = getattr(self.object, "role_list", None)
@@ -185,8 +191,8 @@ class OrganizationDetailView(EventsOfMixin, DetailView):
             Organization.objects.with_descendants(self.object).order_by("pk").values("pk", "slug")
         )
 
-    def events_of(self, events):
-        return events.with_organizations([row["pk"] for row in self.family])
+    def linked_keys(self):
+        return [row["pk"] for row in self.family]
 
     def timeline_slugs(self):
         own = [self.object.slug]
@@ -216,9 +222,6 @@ class PersonDetailView(EventsOfMixin, DetailView):
             )
         )
 
-    def events_of(self, events):
-        return events.with_people([self.object])
-
 
 class TopicDetailView(EventsOfMixin, DetailView):
     model = Topic
@@ -226,9 +229,6 @@ class TopicDetailView(EventsOfMixin, DetailView):
     context_object_name = "topic"
     filter_name = "topic"
     nav = "timeline"
-
-    def events_of(self, events):
-        return events.about([self.object])
 
 
 def attach_event_counts(records, field):
