@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import io
 import itertools
 import threading
 import time
@@ -90,24 +91,18 @@ def _sql(vendor):
             f"e.event_type_id, {status} FROM tracker_event e WHERE e.published{{pks}} "
             "ORDER BY e.start_date, e.last_day, e.id"
         ),
-        "country": (
-            f"SELECT c.event_id, {country} FROM tracker_eventcountry c "
-            "JOIN tracker_event e ON e.id = c.event_id WHERE e.published{pks}"
-        ),
+        # Links are read for every event: those of drafts find no slot and are dropped,
+        # which is cheaper than joining the events to test each one.
+        "country": f"SELECT c.event_id, {country} FROM tracker_eventcountry c WHERE TRUE{{pks}}",
         "organization": (
             "SELECT p.event_id, p.organization_id FROM tracker_participation p "
-            "JOIN tracker_event e ON e.id = p.event_id "
-            "WHERE e.published AND p.organization_id IS NOT NULL{pks}"
+            "WHERE p.organization_id IS NOT NULL{pks}"
         ),
         "person": (
             "SELECT p.event_id, p.person_id FROM tracker_participation p "
-            "JOIN tracker_event e ON e.id = p.event_id "
-            "WHERE e.published AND p.person_id IS NOT NULL{pks}"
+            "WHERE p.person_id IS NOT NULL{pks}"
         ),
-        "topic": (
-            "SELECT t.event_id, t.topic_id FROM tracker_event_topics t "
-            "JOIN tracker_event e ON e.id = t.event_id WHERE e.published{pks}"
-        ),
+        "topic": "SELECT t.event_id, t.topic_id FROM tracker_event_topics t WHERE TRUE{pks}",
     }
 
 
@@ -117,9 +112,18 @@ def _read(sql, columns, pks=None):
     if pks is None:
         sql = sql.replace("{pks}", "")
     else:
-        sql = sql.replace("{pks}", f" AND e.id IN ({', '.join(['%s'] * len(pks))})")
+        column = "e.id" if "tracker_event e" in sql else "event_id"
+        sql = sql.replace("{pks}", f" AND {column} IN ({', '.join(['%s'] * len(pks))})")
         params = list(pks)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and pks is None:
+            # A whole table: COPY hands the numbers over as text that numpy parses in C,
+            # several times faster than a Python tuple per row.
+            query = cursor.mogrify(sql, params).decode()
+            buffer = io.StringIO()
+            cursor.cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (DELIMITER ' ')", buffer)
+            flat = np.fromstring(buffer.getvalue(), dtype=np.int64, sep=" ")
+            return flat.reshape(-1, columns).T
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     values = itertools.chain.from_iterable(rows)
