@@ -67,7 +67,7 @@ def ensure_database():
         return
     if count:
         sys.exit("The benchmark database holds other data: delete it, then run again.")
-    print(f"Building {N_EVENTS} synthetic events (once; about a minute) ...")
+    print(f"Building {N_EVENTS:,} synthetic events (once: about a minute per 100,000) ...")
     started = time.perf_counter()
     build(N_EVENTS)
     if connection.vendor == "sqlite":

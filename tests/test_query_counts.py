@@ -13,7 +13,7 @@ PAGES = {
         "/?country=KR&type=summit&from=1996-01&person={person}&topic={topic}",
         13,
     ),
-    "timeline, searched": ("/?q=summary", 12),
+    "timeline, searched": ("/?q=summary", 11),
     "event": ("/events/bulk-event-3/", 11),
     "organization": ("/organizations/{org}/", 8),
     "person": ("/people/{person}/", 5),

@@ -186,16 +186,18 @@ def published_matches(connection, text, with_rank):
         wanted = fts_query(parse(text))
         if not wanted:
             return None
-        cursor.execute(FTS_MATCH, [wanted])
-        ids = [row[0] for row in cursor.fetchall()]
-        if not with_rank:
-            return ids, None
-        in_title = _title_query(text)
-        titled = set()
-        if in_title:
-            cursor.execute(FTS_MATCH, [in_title])
-            titled = {row[0] for row in cursor.fetchall()}
-        return ids, [1.0 if pk in titled else 0.5 for pk in ids]
+        in_title = _title_query(text) if with_rank else ""
+        if not in_title:
+            cursor.execute(FTS_MATCH, [wanted])
+            ids = [row[0] for row in cursor.fetchall()]
+            return ids, [0.5] * len(ids) if with_rank else None
+        cursor.execute(  # one query, ranked as ``ranked`` ranks
+            f"SELECT rowid, CASE WHEN rowid IN ({FTS_MATCH}) THEN 1.0 ELSE 0.5 END "
+            f'FROM "{FTS_TABLE}" WHERE "{FTS_TABLE}" MATCH %s',
+            [in_title, wanted],
+        )
+        rows = cursor.fetchall()
+        return [row[0] for row in rows], [row[1] for row in rows]
 
 
 # The indexes ---------------------------------------------------------------------------------
