@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0006_full_text_index'),
+        ("tracker", "0006_full_text_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('parent__isnull', False)), fields=['parent'], name='event_sub_events'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("parent__isnull", False)),
+                fields=["parent"],
+                name="event_sub_events",
+            ),
         ),
     ]
