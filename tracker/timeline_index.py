@@ -371,12 +371,6 @@ class Columns:
         mask[self.links[name].slots_linked(values)] = True
         return mask & self.alive
 
-    def slots_of(self, pks):
-        pks = np.asarray(pks, dtype=np.int64)
-        pks = pks[(pks >= 0) & (pks < len(self.slot_of_pk))]
-        slots = self.slot_of_pk[pks]
-        return slots[slots >= 0]
-
 
 def _plus(a, b):
     if len(a) < len(b):
@@ -423,12 +417,6 @@ class Counts:
         indexes = np.flatnonzero(self.array)
         ranked = indexes[np.lexsort((indexes, -self.array[indexes]))][:limit]
         return [self._value(i) for i in ranked.tolist()]
-
-    def __iter__(self):
-        return iter(key for key, _ in self.items())
-
-    def __len__(self):
-        return int(np.count_nonzero(self.array))
 
     def as_dict(self):
         return dict(self.items())

@@ -129,22 +129,6 @@ class EventQuerySet(models.QuerySet):
             )
         )
 
-    def with_related(self):
-        """Everything a timeline row shows, in a constant number of queries."""
-        return (
-            self.select_related("event_type")
-            .annotate(source_count=models.Count("citations", distinct=True))
-            .with_participants()
-            .prefetch_related(
-                Prefetch("topics", queryset=Topic.objects.order_by("name"), to_attr="topic_list"),
-                Prefetch(
-                    "country_links",
-                    queryset=EventCountry.objects.order_by("country"),
-                    to_attr="country_list",
-                ),
-            )
-        )
-
     def for_interchange(self):
         """Everything ``tracker.interchange.event_data`` shows (the API, the exports), in a
         constant number of queries: links to drafts are left out, as the pages leave them."""
