@@ -152,6 +152,38 @@ def test_the_total_equals_the_rows_paged_through_in_the_pages_order(generated):
         assert len(paged) == selection.summary().total
 
 
+SEARCHES = [
+    "quantum",  # a frequent word
+    "Quantum GOVERNANCE",  # in capitals
+    "governing",  # a spelling no event has, of a frequent word's stem
+    "17",  # a rare word: one event's number
+    "quantum or 17",  # a frequent word or a rare one
+    "-safety",  # only a word left out
+    "17 -quantum",
+    '"export chips"',  # a phrase of frequent words
+    'safety or "compute standards" -dialogue',
+    '"governance 12',  # an unclosed phrase
+    "zeppelin",  # no event
+    "zeppelin or safety",
+    "the",  # a stop word on PostgreSQL
+    "ai-safety",  # a hyphenated word: a phrase to both databases
+    "quantum's",
+    "Zürich safety",  # not ASCII
+]
+
+
+@pytest.mark.parametrize("text", SEARCHES)
+def test_a_search_finds_what_the_database_finds_in_its_order(generated, text):
+    """Searches are answered from the columns' frequent words, and the full-text index for
+    the rest (tracker/words.py): the same events, in the same order of relevance."""
+    query = QueryDict(mutable=True)
+    query["q"] = text
+    fs = filterset(query.urlencode())
+    selection = timeline_index.select(fs)
+    assert selection.summary().total == fs.qs.count()
+    assert selection.page(0, 5000) == list(fs.qs.values_list("pk", flat=True))
+
+
 def test_the_chart_counts_each_month_as_the_database_does(generated):
     for query in ["", "country=US", "from=2005&to=2006"]:
         fs = filterset(query)
@@ -233,6 +265,20 @@ def test_an_edit_changes_the_next_answer_of_every_worker(two_workers, change):
     assert answers(first, "") == after
     assert answers(second, "") == after
     assert answers(first, "country=BR") == truth("country=BR")
+
+
+def test_a_changed_title_is_found_by_its_new_words_in_every_worker(two_workers):
+    first, second = two_workers
+    event = Event.objects.published().exclude(search_document__icontains="quantum")[3]
+    before = {worker: answers(worker, "q=quantum") for worker in two_workers}
+    event.title = "Quantum zeppelin"
+    event.save()
+    Event.objects.filter(pk=event.pk).refresh_derived()
+    for worker in (first, second):
+        for query in ("q=quantum", "q=zeppelin", "q=quantum+zeppelin", "q=safety"):
+            assert answers(worker, query) == truth(query), query
+        assert answers(worker, "q=quantum")[0] == before[worker][0] + 1
+        assert answers(worker, "q=zeppelin")[2] == [event.pk]
 
 
 def test_publishing_a_draft_puts_it_on_the_timeline_of_every_worker(two_workers):

@@ -191,7 +191,8 @@ class EventFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.ordering_mode == "relevance":
-            return search.ranked(queryset, self.search_text).order_by("-rank", "-start_date", "-pk")
+            ranked = search.ranked(queryset, self.search_text)
+            return ranked.order_by("-rank", "-start_date", "-last_day", "-pk")
         return queryset.chronological(newest_first=self.ordering_mode == "desc")
 
     def queryset_without(self, facet):

@@ -7,9 +7,13 @@ English stemming, and both read the same websearch syntax (``"quoted phrase"``, 
 ``or``):
 
 - PostgreSQL: a stored ``search_vector`` column (``to_tsvector('english', search_document)``,
-  kept by PostgreSQL itself as a generated column) with a GIN index; ranked by ``ts_rank``.
+  kept by PostgreSQL itself as a generated column) with a GIN index.
 - SQLite: an FTS5 table, ``tracker_event_fts``, over the title and the document (Porter
-  stemming), kept in step by triggers; a match in the title ranks first.
+  stemming), kept in step by triggers.
+
+On both, an event whose title holds the search's longest term ranks first (``ranked``). The
+timeline answers most searches from its columns' frequent words (tracker/words.py), and asks
+the index only for the rest.
 
 Neither column is in the model: ``install_index`` creates them (migration 0006, and again
 after every migration in case SQLite rebuilt the table, which drops its triggers).
@@ -20,15 +24,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections
-from django.db.models import Case, FloatField, Value, When
+from django.db.models import BooleanField, Case, FloatField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 CONFIG = "english"
 # The stored column of install_index (not a field of the model).
 VECTOR = RawSQL('"tracker_event"."search_vector"', [], output_field=SearchVectorField())
 FTS_TABLE = "tracker_event_fts"
+FTS_TOKENIZER = "porter unicode61"
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
@@ -87,6 +92,18 @@ def tidy(text: str) -> str:
 _WORD = re.compile(r"\w")
 
 
+def has_word(term: str) -> bool:
+    """Whether a term has a letter or digit (a term without one matches no token)."""
+    return bool(_WORD.search(term))
+
+
+def longest_term(text: str) -> str:
+    """The search's longest term with a word in it ("" if none): the one a title must hold
+    for an event to rank first."""
+    terms = [term for term in parse(text).terms if has_word(term)]
+    return terms[0] if terms else ""
+
+
 def has_terms(text: str) -> bool:
     """Whether a search names anything to look for: a word, or a word to leave out. A search
     of only operators or punctuation ("--", "or", '"', "+++") would find nothing and look
@@ -125,79 +142,41 @@ def fts_query(parsed):
     without a letter or digit are left out: no token could match them. ``""`` when no
     group is left."""
 
-    def phrase(term):
-        return '"' + term.replace('"', '""') + '"'
-
     groups = [[term for term in group if _WORD.search(term)] for group in parsed.groups]
-    groups = [" AND ".join(phrase(term) for term in group) for group in groups if group]
+    groups = [" AND ".join(fts_phrase(term) for term in group) for group in groups if group]
     if not groups:
         return ""
     query = "(" + " OR ".join(f"({group})" for group in groups) + ")"
     for term in parsed.excluded:
         if _WORD.search(term):
-            query += f" NOT {phrase(term)}"
+            query += f" NOT {fts_phrase(term)}"
     return query
 
 
+def fts_phrase(term):
+    """A term as an FTS5 phrase: quoted, so no word of it is read as an operator."""
+    return '"' + term.replace('"', '""') + '"'
+
+
 def ranked(queryset, text):
-    """Annotate ``rank``: higher is more relevant."""
-    text = tidy(text)
-    if is_postgres(queryset):
-        query = SearchQuery(text, search_type="websearch", config=CONFIG)
-        return queryset.annotate(rank=SearchRank(VECTOR, query))
-    in_title = _title_query(text)
-    if not in_title:
+    """Annotate ``rank``: 1.0 for an event whose title holds the search's longest term, 0.5
+    for the others (the same on both databases, and on the timeline's columns: see
+    tracker/words.py)."""
+    term = longest_term(tidy(text))
+    if not term:
         return queryset.annotate(rank=Value(0.5, output_field=FloatField()))
-    # A match in the title counts for more than one elsewhere.
+    if is_postgres(queryset):
+        in_title = RawSQL(
+            f'to_tsvector(\'{CONFIG}\', "tracker_event"."title") '
+            f"@@ phraseto_tsquery('{CONFIG}', %s)",
+            [term],
+            output_field=BooleanField(),
+        )
+    else:
+        in_title = Q(pk__in=RawSQL(FTS_MATCH, ["{title} : " + fts_phrase(term)]))
     return queryset.annotate(
-        rank=Case(
-            When(pk__in=RawSQL(FTS_MATCH, [in_title]), then=Value(1.0)),
-            default=Value(0.5),
-            output_field=FloatField(),
-        )
+        rank=Case(When(in_title, then=Value(1.0)), default=Value(0.5), output_field=FloatField())
     )
-
-
-def _title_query(text):
-    """FTS5: the events whose title holds the search's longest term."""
-    terms = [term for term in parse(text).terms if _WORD.search(term)]
-    if not terms:
-        return ""
-    return "{title} : " + '"' + terms[0].replace('"', '""') + '"'
-
-
-def published_matches(connection, text, with_rank):
-    """``(ids, ranks)`` of the published events matching ``text``, read straight from the
-    full-text index (the timeline's columns do the rest); ``ranks`` is None unless asked for
-    and agrees with ``ranked``. None when the search only leaves words out: then the caller
-    asks through ``matching``."""
-    text = tidy(text)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            rank = ", ts_rank(search_vector, q)" if with_rank else ""
-            cursor.execute(
-                f"SELECT id{rank} FROM tracker_event, websearch_to_tsquery(%s, %s) q "
-                "WHERE published AND search_vector @@ q",
-                [CONFIG, text],
-            )
-            rows = cursor.fetchall()
-            ids = [row[0] for row in rows]
-            return ids, [row[1] for row in rows] if with_rank else None
-        wanted = fts_query(parse(text))
-        if not wanted:
-            return None
-        in_title = _title_query(text) if with_rank else ""
-        if not in_title:
-            cursor.execute(FTS_MATCH, [wanted])
-            ids = [row[0] for row in cursor.fetchall()]
-            return ids, [0.5] * len(ids) if with_rank else None
-        cursor.execute(  # one query, ranked as ``ranked`` ranks
-            f"SELECT rowid, CASE WHEN rowid IN ({FTS_MATCH}) THEN 1.0 ELSE 0.5 END "
-            f'FROM "{FTS_TABLE}" WHERE "{FTS_TABLE}" MATCH %s',
-            [in_title, wanted],
-        )
-        rows = cursor.fetchall()
-        return [row[0] for row in rows], [row[1] for row in rows]
 
 
 # The indexes ---------------------------------------------------------------------------------
@@ -250,7 +229,7 @@ def install_index(connection):
             return False
         cursor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, search_document, "
-            "content='tracker_event', content_rowid='id', tokenize='porter unicode61')"
+            f"content='tracker_event', content_rowid='id', tokenize='{FTS_TOKENIZER}')"
         )
         for name, body in SQLITE_TRIGGERS.items():
             cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")

@@ -26,19 +26,22 @@ them but the database.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime
 import io
 import itertools
+import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import Q
 
-from tracker import search
-from tracker.models import Event, EventChange, EventStatus
+from tracker import words
+from tracker.models import EventChange, EventStatus
 
 EPOCH = datetime.date(1970, 1, 1)
 STATUSES = [value for value, _ in EventStatus.choices]
@@ -106,15 +109,16 @@ def _sql(vendor):
     }
 
 
-def _read(sql, columns, pks=None):
-    """Rows of ``columns`` integers as one int64 array per column."""
-    params = []
+def _read(sql, columns, pks=None, params=()):
+    """Rows of ``columns`` integers as one int64 array per column (``params`` are those of
+    the query before its ``{pks}``)."""
+    params = list(params)
     if pks is None:
         sql = sql.replace("{pks}", "")
     else:
         column = "e.id" if "tracker_event e" in sql else "event_id"
         sql = sql.replace("{pks}", f" AND {column} IN ({', '.join(['%s'] * len(pks))})")
-        params = list(pks)
+        params += list(pks)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and pks is None:
             # A whole table: COPY hands the numbers over as text that numpy parses in C,
@@ -134,17 +138,18 @@ def _read(sql, columns, pks=None):
 @dataclass
 class Links:
     """The links of one kind (an event's countries, say), as (slot, value) pairs, each pair
-    once, with two indexes over the first ``indexed`` pairs, which are sorted by slot: where
-    each slot's pairs begin (``by_slot``) and the pairs in order of value (``by_value``, with
-    where each value's begin in ``value_starts``). Pairs appended by a patch come after
-    ``indexed`` and are scanned; compaction indexes them again."""
+    once. The first ``indexed`` pairs are sorted by slot, and held as their ``values`` with
+    where each slot's begin (``by_slot``); again in order of value, as their slots
+    (``slots_by_value``) with where each value's begin (``value_starts``). Pairs appended by
+    a patch come after ``indexed`` (their slots in ``tail_slots``) and are scanned;
+    compaction indexes them again."""
 
-    slots: np.ndarray
-    values: np.ndarray
-    indexed: int = 0
-    by_slot: np.ndarray = None
-    by_value: np.ndarray = None
-    value_starts: np.ndarray = None
+    values: np.ndarray  # int32
+    indexed: int
+    by_slot: np.ndarray  # int32, one more than the slots indexed
+    slots_by_value: np.ndarray  # int32
+    value_starts: np.ndarray  # int64, one more than the largest value
+    tail_slots: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
     @classmethod
     def of(cls, slots, values, size):
@@ -152,25 +157,31 @@ class Links:
         pairs = np.unique((slots.astype(np.int64) << 32) | values.astype(np.int64))
         slots = (pairs >> 32).astype(np.int32)
         values = (pairs & 0xFFFFFFFF).astype(np.int32)
-        by_value = np.argsort(values, kind="stable").astype(np.int32)
+        del pairs
+        by_value = np.argsort(values, kind="stable")
         top = int(values.max()) + 2 if len(values) else 1
         return cls(
-            slots=slots,
             values=values,
-            indexed=len(pairs),
-            by_slot=np.searchsorted(slots, np.arange(size + 1)).astype(np.int64),
-            by_value=by_value,
+            indexed=len(values),
+            by_slot=np.searchsorted(slots, np.arange(size + 1)).astype(np.int32),
+            slots_by_value=slots[by_value],
             value_starts=np.searchsorted(values[by_value], np.arange(top)).astype(np.int64),
         )
 
+    @property
+    def slots(self):
+        """The slot of every pair, in the order of ``values`` (made when asked)."""
+        indexed = np.repeat(np.arange(len(self.by_slot) - 1, dtype=np.int32), np.diff(self.by_slot))
+        return np.concatenate([indexed, self.tail_slots])
+
     def appended(self, slots, values):
         return Links(
-            np.concatenate([self.slots, slots.astype(np.int32)]),
-            np.concatenate([self.values, values.astype(np.int32)]),
-            self.indexed,
-            self.by_slot,
-            self.by_value,
-            self.value_starts,
+            values=np.concatenate([self.values, values.astype(np.int32)]),
+            indexed=self.indexed,
+            by_slot=self.by_slot,
+            slots_by_value=self.slots_by_value,
+            value_starts=self.value_starts,
+            tail_slots=np.concatenate([self.tail_slots, slots.astype(np.int32)]),
         )
 
     def slots_linked(self, values):
@@ -179,18 +190,33 @@ class Links:
         for value in values:
             if 0 <= value < len(self.value_starts) - 1:
                 begin, end = self.value_starts[value], self.value_starts[value + 1]
-                found.append(self.slots[self.by_value[begin:end]])
+                found.append(self.slots_by_value[begin:end])
         tail_values = self.values[self.indexed :]
         if len(tail_values):
             hits = np.isin(tail_values, np.asarray(values, dtype=np.int32))
-            found.append(self.slots[self.indexed :][hits])
+            found.append(self.tail_slots[hits])
         return np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
 
-    def values_of(self, mask, chosen):
-        """The values linked to the slots in ``mask`` (``chosen`` of them): when few, read
-        from the slot index; when many, by testing every pair."""
-        if chosen * 8 >= self.indexed:
-            return self.values[mask[self.slots]]
+    def counts(self, mask, chosen):
+        """Events per value (a numpy array by value) over the slots in ``mask`` (``chosen``
+        of them): when many, each value's run of slots is summed; when few, their values are
+        read from the slot index and counted."""
+        if chosen * 32 >= self.indexed and len(self.slots_by_value):
+            starts, ends = self.value_starts[:-1], self.value_starts[1:]
+            chosen_slots = mask.view(np.uint8)[self.slots_by_value]
+            # reduceat sums from each start to the next; an empty run gives its start's
+            # element instead of 0, and a start past the end is not allowed. (Summed as
+            # int32, several times faster than int64; no count comes near 2**31.)
+            found = np.add.reduceat(
+                chosen_slots, np.minimum(starts, len(chosen_slots) - 1), dtype=np.int32
+            ).astype(np.int64)
+            found[starts == ends] = 0
+            tail = self.values[self.indexed :][mask[self.tail_slots]]
+            return _plus(found, np.bincount(tail)) if len(tail) else found
+        return np.bincount(self.values_of(mask))
+
+    def values_of(self, mask):
+        """The values linked to the slots in ``mask``, read from the slot index."""
         slots = np.flatnonzero(mask[: len(self.by_slot) - 1])
         begins = self.by_slot[slots]
         lengths = self.by_slot[slots + 1] - begins
@@ -199,7 +225,7 @@ class Links:
         total = int(lengths.sum())
         indices = np.arange(total) + np.repeat(begins - offsets, lengths)
         values = self.values[indices]
-        tail = self.values[self.indexed :][mask[self.slots[self.indexed :]]]
+        tail = self.values[self.indexed :][mask[self.tail_slots]]
         return np.concatenate([values, tail]) if len(tail) else values
 
 
@@ -217,6 +243,11 @@ class Columns:
     links: dict  # name: Links
     order: np.ndarray  # int32: the live slots, in chronological order (start, end, id)
     slot_of_pk: np.ndarray = field(repr=False)  # int32 by event id, -1 for none
+    # The frequent words (tracker/words.py): by slot, the bits of those its search document
+    # holds and of those its title holds (int64, lexicon.chunks columns).
+    lexicon: words.Lexicon = field(default=words.EMPTY, repr=False)
+    words: np.ndarray = field(default=None, repr=False)
+    title_words: np.ndarray = field(default=None, repr=False)
     # Counts over every live event, kept up to date by patches: the facets of a view that
     # no other filter narrows. {"country": array by value, ..., "type": ..., "status": ...}
     totals: dict = field(default_factory=dict, repr=False)
@@ -226,11 +257,19 @@ class Columns:
         return len(self.pk)
 
     @classmethod
-    def load(cls, pks=None):
-        """Read the published events (all, or those of ``pks``) from the database."""
+    def load(cls, pks=None, lexicon=None):
+        """Read the published events (all, or those of ``pks``) from the database, with the
+        words of ``lexicon`` (by default, the frequent words, read too)."""
         queries = _sql(connection.vendor)
         pk, first, last, type_, status = _read(queries["events"], 5, pks)
         slot_of_pk = _slot_map(pk, len(pk))
+        if lexicon is None:
+            lexicon = words.read_lexicon(len(pk))
+        ids, held, titled = words.read_bits(lexicon, pks)
+        word_bits = np.zeros((len(pk), lexicon.chunks), dtype=np.int64)
+        title_bits = np.zeros((len(pk), lexicon.chunks), dtype=np.int64)
+        slots = slot_of_pk[ids]  # the same published events, read in the same snapshot
+        word_bits[slots], title_bits[slots] = held, titled
         links = {}
         for name in LINKS:
             event_ids, values = _read(queries[name], 2, pks)
@@ -249,6 +288,9 @@ class Columns:
             links=links,
             order=np.arange(len(pk), dtype=np.int32),
             slot_of_pk=slot_of_pk,
+            lexicon=lexicon,
+            words=word_bits,
+            title_words=title_bits,
         )
         columns.totals = columns.counts(columns.alive)
         return columns
@@ -265,7 +307,7 @@ class Columns:
                     : len(STATUSES)
                 ]
             else:
-                found[name] = np.bincount(self.links[name].values_of(mask, chosen))
+                found[name] = self.links[name].counts(mask, chosen)
         return found
 
     def patched(self, event_ids):
@@ -279,7 +321,7 @@ class Columns:
         dying[old] = True
         alive = self.alive & ~dying
         with _snapshot():
-            fresh = Columns.load(event_ids.tolist())
+            fresh = Columns.load(event_ids.tolist(), lexicon=self.lexicon)
         base = self.size
         length = max(len(self.slot_of_pk), int(fresh.pk.max()) + 1 if fresh.size else 0)
         slot_of_pk = np.full(length, -1, dtype=np.int32)
@@ -310,6 +352,9 @@ class Columns:
             order=self.order[alive[self.order]],
             slot_of_pk=slot_of_pk,
             totals=totals,
+            lexicon=self.lexicon,
+            words=np.concatenate([self.words, fresh.words]),
+            title_words=np.concatenate([self.title_words, fresh.title_words]),
         )
         columns.order = columns._merged_order(new_slots)
         return columns.compacted()
@@ -337,7 +382,7 @@ class Columns:
         """Itself, or a copy without dead slots and with every link indexed: when a quarter
         of the slots are dead, or a tenth of some links are past their index."""
         dead = self.size - int(np.count_nonzero(self.alive))
-        unindexed = max(len(link.slots) - link.indexed for link in self.links.values())
+        unindexed = max(len(link.tail_slots) for link in self.links.values())
         indexed = min(link.indexed for link in self.links.values())
         if dead <= self.size // 4 and unindexed <= max(1000, indexed // 10):
             return self
@@ -346,8 +391,9 @@ class Columns:
         renumber[keep] = np.arange(len(keep), dtype=np.int32)
         links = {}
         for name, link in self.links.items():
-            kept = self.alive[link.slots]
-            links[name] = Links.of(renumber[link.slots[kept]], link.values[kept], len(keep))
+            slots = link.slots
+            kept = self.alive[slots]
+            links[name] = Links.of(renumber[slots[kept]], link.values[kept], len(keep))
         pk = self.pk[keep]
         return Columns(
             pk=pk,
@@ -361,6 +407,9 @@ class Columns:
             order=renumber[self.order],
             slot_of_pk=_slot_map(pk, len(self.slot_of_pk)),
             totals=self.totals,
+            lexicon=self.lexicon,
+            words=self.words[keep],
+            title_words=self.title_words[keep],
         )
 
     # Answers ----------------------------------------------------------------------------
@@ -370,6 +419,20 @@ class Columns:
         mask = np.zeros(self.size, dtype=bool)
         mask[self.links[name].slots_linked(values)] = True
         return mask & self.alive
+
+    def mask_of(self, pks):
+        """A mask of the slots of the events ``pks`` (those this worker holds)."""
+        pks = np.asarray(pks, dtype=np.int64)
+        pks = pks[(pks >= 0) & (pks < len(self.slot_of_pk))]
+        slots = self.slot_of_pk[pks]
+        mask = np.zeros(self.size, dtype=bool)
+        mask[slots[slots >= 0]] = True
+        return mask
+
+    def has_word(self, word, title=False):
+        """A mask of the slots whose search document (or title) holds a frequent word."""
+        chunk, bit = self.lexicon.bit(word)
+        return ((self.title_words if title else self.words)[:, chunk] & bit) != 0
 
 
 def _plus(a, b):
@@ -459,7 +522,7 @@ class Selection:
     def __init__(self, columns, filterset):
         self.columns = columns
         self.filterset = filterset
-        self.ranks = None
+        self.first_ranked = None  # in order of relevance: the events that come first
         filterset.errors  # validate  # noqa: B018
         data = getattr(filterset.form, "cleaned_data", {})
         self.masks = {}
@@ -485,23 +548,8 @@ class Selection:
         self.matching = self.without(None)
 
     def _searched(self, text, ranked):
-        c = self.columns
-        found = search.published_matches(connection, text, ranked)
-        if found is None:  # only words left out: the database answers
-            events = search.matching(Event.objects.published(), text)
-            found = list(events.values_list("pk", flat=True)), None
-        pks = np.asarray(found[0], dtype=np.int64)
-        known = (pks >= 0) & (pks < len(c.slot_of_pk))
-        slots = c.slot_of_pk[pks[known]]
-        inside = slots >= 0  # an event published since this worker looked is not counted
-        mask = np.zeros(c.size, dtype=bool)
-        mask[slots[inside]] = True
-        if ranked:
-            self.ranks = np.zeros(c.size, dtype=np.float64)
-            if found[1] is not None:
-                ranks = np.asarray(found[1], dtype=np.float64)
-                self.ranks[slots[inside]] = ranks[known][inside]
-        return mask & c.alive
+        mask, self.first_ranked = words.search_masks(self.columns, text, ranked)
+        return mask
 
     def without(self, facet):
         """A mask of the events every filter but ``facet`` chooses."""
@@ -513,42 +561,78 @@ class Selection:
 
     def summary(self):
         c = self.columns
-        counts = {}
+        arrays, jobs = {}, []
         for name in self.filterset.FACETS:
             if not set(self.masks) - {name}:  # nothing else narrows it: every live event
-                array = c.totals[name]
+                arrays[name] = c.totals[name]
             else:
                 mask = self.without(name) if name in self.masks else self.matching
-                array = c.counts(mask, names=[name])[name]
-            counts[name] = Counts(array, **COUNTS.get(name, {}))
+                jobs.append((name, mask))
         matching = self.matching
         total = int(np.count_nonzero(matching))
-        months, first, last = {}, None, None
-        if total:
-            month = c.month[matching]
-            low = int(month.min())
-            per_month = np.bincount(month - low)
-            for index in np.flatnonzero(per_month).tolist():
-                years, month_index = divmod(low + index, 12)
-                months[(1970 + years, month_index + 1)] = int(per_month[index])
-            starts = c.first[matching]
-            first, last = from_day_number(starts.min()), from_day_number(starts.max())
+
+        def count(job):
+            name, mask = job
+            if name == "months":
+                return _months_of(c, mask) if total else ({}, None, None)
+            return c.counts(mask, names=[name])[name]
+
+        # Each count reads the same arrays and writes its own: they run side by side.
+        found = in_parallel(count, [*jobs, ("months", matching)])
+        arrays.update((name, array) for (name, _), array in zip(jobs, found, strict=False))
+        months, first, last = found[-1]
+        counts = {
+            name: Counts(arrays[name], **COUNTS.get(name, {})) for name in self.filterset.FACETS
+        }
         return Summary(total=total, counts=counts, months=months, first=first, last=last)
 
     def page(self, offset, limit):
         """The ids of the matching events at ``offset``, in the view's order."""
         c = self.columns
         mode = self.filterset.ordering_mode
-        if mode == "relevance" and self.ranks is not None:
-            slots = np.flatnonzero(self.matching)
-            ranking = np.lexsort((-c.pk[slots], -c.first[slots], -self.ranks[slots]))
-            chosen = slots[ranking[offset : offset + limit]]
+        if mode == "relevance" and self.first_ranked is not None:
+            newest = c.order[::-1]
+            first = np.flatnonzero((self.matching & self.first_ranked)[newest])
+            rest = np.flatnonzero((self.matching & ~self.first_ranked)[newest])
+            chosen = newest[np.concatenate([first, rest])[offset : offset + limit]]
         else:
             places = np.flatnonzero(self.matching[c.order])
             if mode != "asc":
                 places = places[::-1]
             chosen = c.order[places[offset : offset + limit]]
         return c.pk[chosen].tolist()
+
+
+def _months_of(columns, mask):
+    """``(events per (year, month), first start, last start)`` of the slots in ``mask``."""
+    month = columns.month[mask]
+    low = int(month.min())
+    per_month = np.bincount(month - low)
+    months = {}
+    for index in np.flatnonzero(per_month).tolist():
+        years, month_index = divmod(low + index, 12)
+        months[(1970 + years, month_index + 1)] = int(per_month[index])
+    starts = columns.first[mask]
+    return months, from_day_number(starts.min()), from_day_number(starts.max())
+
+
+_pool = None
+_pool_pid = None
+
+
+def in_parallel(function, items):
+    """``[function(item) for item in items]``, on as many threads as the machine has cores:
+    numpy lets go of the interpreter while it gathers and sums, so the facets of a view are
+    counted side by side. The pool is made in the process that uses it (a gunicorn worker is
+    forked from a master whose threads it does not inherit)."""
+    global _pool, _pool_pid
+    cores = os.cpu_count() or 1
+    if len(items) < 2 or cores < 2:
+        return [function(item) for item in items]
+    if _pool is None or _pool_pid != os.getpid():
+        _pool = ThreadPoolExecutor(max_workers=min(cores, 4), thread_name_prefix="columns")
+        _pool_pid = os.getpid()
+    return list(_pool.map(function, items))
 
 
 # The process's columns, kept current ---------------------------------------------------------
@@ -598,6 +682,7 @@ class TimelineIndex:
         missing = set(range(lowest, self.applied)) - set(recent)
         self.holes = dict.fromkeys(missing, now)
         self.builds += 1
+        _give_back_memory()
 
     def _catch_up(self):
         log = EventChange.objects.order_by("pk")
@@ -631,8 +716,42 @@ class TimelineIndex:
                 self.holes.pop(pk, None)
             self.applied = max(self.applied, newest)
             self.columns = columns
+            _give_back_memory()
         # A hole is given up only once it has been looked for, and for long enough.
         self.holes = {pk: since for pk, since in self.holes.items() if now - since < HOLE_WAIT}
+
+
+# Memory (glibc). By default glibc keeps what a process frees for later use, and gives each
+# thread an arena of its own, so a worker's memory would stay at the peak of its build (the
+# text read from the database, the sorts: twice what its columns hold) and grow with every
+# thread that counts. So: blocks from 2 MB up (a count's gathers, a build's arrays) are
+# mapped on their own and returned as soon as they are freed, threads share two arenas, and
+# what a build or a patch leaves free is handed back. (Masks of a million events, 1 MB, are
+# reused from the heap: mapping each afresh would cost a page fault per 4 kB.)
+M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8
+
+
+def _libc():
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+    return None
+
+
+def _tune_memory():
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(M_MMAP_THRESHOLD, 2 * 2**20)
+        libc.mallopt(M_ARENA_MAX, 2)
+
+
+def _give_back_memory():
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+_tune_memory()
 
 
 @contextlib.contextmanager

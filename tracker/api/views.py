@@ -203,7 +203,7 @@ class EventViewSet(RecordViewSet):
         if filterset is not None and filterset.ordering_mode == "relevance":
             # The page key compares the rank exactly: as a double, which it reads back as.
             queryset = queryset.annotate(rank_key=Cast("rank", FloatField())).order_by(
-                "-rank_key", "-start_date", "-pk"
+                "-rank_key", "-start_date", "-last_day", "-pk"
             )
         return queryset
 
