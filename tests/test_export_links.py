@@ -49,7 +49,7 @@ def test_the_links_leave_out_what_the_page_did_not_understand(client, seeded):
 
 def test_the_links_give_the_events_the_page_shows(client, seeded):
     page = client.get("/?country=GB&country=KR&q=summit&page=2").content.decode()
-    shown = client.get("/?country=GB&country=KR&q=summit").context["page_events"]
+    shown = client.get("/?country=GB&country=KR&q=summit").context_data["page_events"]
     links = format_links(page)
     assert params(links["Download CSV"]) == [("country", "GB"), ("country", "KR"), ("q", "summit")]
     for label in ("Download CSV", "Subscribe in a calendar", "Atom feed"):

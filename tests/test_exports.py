@@ -82,7 +82,7 @@ def slugs_in(client, fmt, query):
 
 
 def timeline_slugs(client, query):
-    return [event.slug for event in client.get(f"/?{query}").context["page_events"]]
+    return [event.slug for event in client.get(f"/?{query}").context_data["page_events"]]
 
 
 # The same events as the timeline ---------------------------------------------------------------

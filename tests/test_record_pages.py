@@ -14,7 +14,7 @@ def test_event_page_shows_what_the_dialogue_agreed_and_where_it_led(client, seed
     assert response.status_code == 200
     assert "9 December 2023" in page
     assert "agreed among other things on the bilateral AI working group" in page
-    related = [(link["label"], link["event"].slug) for link in response.context["related"]]
+    related = [(link["label"], link["event"].slug) for link in response.context_data["related"]]
     assert related == [
         ("follows from", "state-visit-2023"),
         ("led to", "ai-working-group-first-meeting-2024"),
@@ -26,7 +26,7 @@ def test_event_page_groups_participants_by_country_with_titles(client, seeded):
     response = client.get("/events/nget-dialogue-2023/")
     groups = {
         g["label"]: [p.participant_display for p in g["items"]]
-        for g in response.context["participant_groups"]
+        for g in response.context_data["participant_groups"]
     }
     assert groups == {
         "South Korea": ["Cho Tae-yong (National Security Office)"],
@@ -45,7 +45,7 @@ def test_event_page_cites_sources_with_quotes_and_discrepancy_notes(client, seed
 
 def test_event_page_has_parent_sub_events_prev_next_and_citation(client, seeded):
     summit = client.get("/events/ai-seoul-summit-2024/")
-    subs = [e.slug for e in summit.context["event"].sub_event_list]
+    subs = [e.slug for e in summit.context_data["event"].sub_event_list]
     assert subs == [
         "ai-seoul-summit-2024-leaders-session",
         "ai-seoul-summit-2024-ministers-meeting",
@@ -54,8 +54,8 @@ def test_event_page_has_parent_sub_events_prev_next_and_citation(client, seeded)
     session = client.get("/events/ai-seoul-summit-2024-leaders-session/")
     assert 'part of <a href="/events/ai-seoul-summit-2024/">' in session.content.decode()
     first = client.get("/events/state-visit-2023/")
-    assert first.context["previous_event"] is None
-    assert first.context["next_event"].slug == "nget-dialogue-2023"
+    assert first.context_data["previous_event"] is None
+    assert first.context_data["next_event"].slug == "nget-dialogue-2023"
     page = first.content.decode()
     assert "Cite this record" in page
     assert "http://testserver/events/state-visit-2023/" in page
@@ -100,18 +100,18 @@ def test_person_page_shows_roles_current_and_former(client, seeded):
     response = client.get("/people/yoon-suk-yeol/")
     page = response.content.decode()
     assert "윤석열" in page
-    assert [r.title for r in response.context["former_roles"]] == [
+    assert [r.title for r in response.context_data["former_roles"]] == [
         "President of the Republic of Korea"
     ]
-    assert response.context["current_roles"] == []
+    assert response.context_data["current_roles"] == []
     assert "10 May 2022 – 4 April 2025" in page
-    assert [e.slug for e in response.context["events"]] == [
+    assert [e.slug for e in response.context_data["events"]] == [
         "ai-seoul-summit-2024",
         "ai-seoul-summit-2024-leaders-session",
         "state-visit-2023",
     ]
     seth = client.get("/people/seth-center/")
-    assert [r.title for r in seth.context["current_roles"]] == [
+    assert [r.title for r in seth.context_data["current_roles"]] == [
         "Acting Special Envoy for Critical and Emerging Technology"
     ]
     page = seth.content.decode()
@@ -128,8 +128,8 @@ def test_organization_page_shows_parent_children_people_and_events(client, seede
         "/organizations/office-of-the-special-envoy-for-critical-and-emerging-technology/"
     )
     assert "Department of State" in office.content.decode()
-    assert [r.person.slug for r in office.context["current_roles"]] == ["seth-center"]
-    assert office.context["event_total"] == 1
+    assert [r.person.slug for r in office.context_data["current_roles"]] == ["seth-center"]
+    assert office.context_data["event_total"] == 1
     assert (
         'href="/?organization=office-of-the-special-envoy-for-critical-and-emerging-technology"'
         in office.content.decode()
@@ -138,15 +138,17 @@ def test_organization_page_shows_parent_children_people_and_events(client, seede
 
 def test_an_organization_counts_the_events_of_the_offices_within_it(client, seeded):
     response = client.get("/organizations/department-of-state/")
-    assert [e.slug for e in response.context["events"]] == ["ai-working-group-first-meeting-2024"]
+    assert [e.slug for e in response.context_data["events"]] == [
+        "ai-working-group-first-meeting-2024"
+    ]
     assert "Including those of the organizations within it" in response.content.decode()
-    url = response.context["timeline_url"]
+    url = response.context_data["timeline_url"]
     assert url == (
         "/?organization=department-of-state"
         "&organization=office-of-the-special-envoy-for-critical-and-emerging-technology"
     )
-    assert client.get(url).context["total"] == 1
-    listing = client.get("/organizations/").context["groups"]
+    assert client.get(url).context_data["total"] == 1
+    listing = client.get("/organizations/").context_data["groups"]
     counts = {o.slug: o.event_count for g in listing for o in g["organizations"]}
     assert counts["department-of-state"] == 1
     assert counts["office-of-the-president"] == 5  # its own three, and two of its offices
@@ -155,30 +157,30 @@ def test_an_organization_counts_the_events_of_the_offices_within_it(client, seed
 
 def test_topic_page_lists_its_events(client, seeded):
     response = client.get("/topics/ai-safety/")
-    assert response.context["event_total"] == 3
+    assert response.context_data["event_total"] == 3
     assert "Keeping advanced AI systems safe" in response.content.decode()
 
 
 def test_organizations_are_grouped_by_country_with_event_counts(client, seeded):
     response = client.get("/organizations/")
-    groups = [g["label"] for g in response.context["groups"]]
+    groups = [g["label"] for g in response.context_data["groups"]]
     assert groups == [
         "South Korea",
         "United Kingdom",
         "United States of America",
         "International and bilateral",
     ]
-    korea = {o.slug: o.event_count for o in response.context["groups"][0]["organizations"]}
+    korea = {o.slug: o.event_count for o in response.context_data["groups"][0]["organizations"]}
     assert korea["ministry-of-foreign-affairs"] == 3
 
 
 def test_people_are_alphabetical_and_searchable(client, seeded):
-    names = [p.name for p in client.get("/people/").context["object_list"]]
+    names = [p.name for p in client.get("/people/").context_data["object_list"]]
     assert names == sorted(names)
-    assert [p.slug for p in client.get("/people/?q=윤석열").context["object_list"]] == [
+    assert [p.slug for p in client.get("/people/?q=윤석열").context_data["object_list"]] == [
         "yoon-suk-yeol"
     ]
-    assert [p.slug for p in client.get("/people/?q=center").context["object_list"]] == [
+    assert [p.slug for p in client.get("/people/?q=center").context_data["object_list"]] == [
         "seth-center"
     ]
     assert "No person matches" in client.get("/people/?q=<b>zzz").content.decode()

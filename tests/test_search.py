@@ -119,7 +119,7 @@ def test_a_search_with_no_word_is_refused_not_answered_with_nothing(client, seed
     page = client.get("/", {"q": text})
     assert page.status_code == 200
     assert "has no word to search for" in page.content.decode()
-    assert page.context["total"] == Event.objects.published().count()  # the search is ignored
+    assert page.context_data["total"] == Event.objects.published().count()  # the search is ignored
     assert client.get("/events.csv", {"q": text}).status_code == 400
     response = client.get("/api/v1/events/", {"q": text})
     assert response.status_code == 400 and "q" in response.json()
@@ -127,5 +127,5 @@ def test_a_search_with_no_word_is_refused_not_answered_with_nothing(client, seed
 
 def test_a_search_that_only_leaves_out_a_word_is_a_search(client, seeded):
     page = client.get("/", {"q": "-summit"})
-    assert not page.context["errors"]
-    assert 0 < page.context["total"] < Event.objects.published().count()
+    assert not page.context_data["errors"]
+    assert 0 < page.context_data["total"] < Event.objects.published().count()

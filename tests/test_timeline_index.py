@@ -365,5 +365,5 @@ def test_an_unknown_status_is_no_option_and_no_error(two_workers, client):
     timeline_index.INDEX.forget()
     response = client.get("/")
     assert response.status_code == 200
-    statuses = [option.value for option in response.context["facets"]["status"]]
+    statuses = [option.value for option in response.context_data["facets"]["status"]]
     assert "legacy" not in statuses

@@ -12,16 +12,16 @@ D = datetime.date
 
 
 def titles(response):
-    return [event.title for event in response.context["page_events"]]
+    return [event.title for event in response.context_data["page_events"]]
 
 
 def test_timeline_groups_events_by_year_and_month_with_precise_dates(client, seeded):
     response = client.get("/")
     page = response.content.decode()
     assert response.status_code == 200
-    years = [group.year for group in response.context["groups"]]
+    years = [group.year for group in response.context_data["groups"]]
     assert years == [2024, 2023]
-    months = [month.label for month in response.context["groups"][0].months]
+    months = [month.label for month in response.context_data["groups"][0].months]
     assert months == ["May 2024", "April 2024"]
     assert "21–22 May 2024" in page
     assert "24–29 April 2023" in page
@@ -68,7 +68,7 @@ def test_today_marker_tops_the_first_page_when_nothing_is_upcoming(client, event
 
 
 def test_facet_counts_follow_the_other_filters(client, seeded):
-    facets = client.get("/?country=GB").context["facets"]
+    facets = client.get("/?country=GB").context_data["facets"]
     countries = {o.value: (o.count, o.selected) for o in facets["country"]}
     # The country facet ignores its own filter, so other countries still offer their counts.
     assert countries["GB"] == (3, True)
@@ -89,7 +89,7 @@ def test_facet_counts_leave_out_drafts(client, event_factory, participation_fact
     for event in (published, draft):
         participation_factory(event=event, organization=ministry)
         event.topics.add(factories.TopicFactory(slug="safety"))
-    facets = client.get("/" + query).context["facets"]
+    facets = client.get("/" + query).context_data["facets"]
     assert {o.value: o.count for o in facets["country"]} == {"KR": 1, "JP": 1}
     assert {o.value: o.count for o in facets["organization"]} == {"ministry": 1}
     assert {o.value: o.count for o in facets["topic"]} == {"safety": 1}
@@ -97,7 +97,7 @@ def test_facet_counts_leave_out_drafts(client, event_factory, participation_fact
 
 def test_active_filters_are_removable_chips(client, seeded):
     response = client.get("/?country=GB&country=US&type=summit&q=seoul")
-    chips = {chip.label: chip.remove_url for chip in response.context["chips"]}
+    chips = {chip.label: chip.remove_url for chip in response.context_data["chips"]}
     assert chips["Country: United Kingdom"] == "?country=US&type=summit&q=seoul"
     assert chips["Type: Summit"] == "?country=GB&country=US&q=seoul"
     assert chips["Search: “seoul”"] == "?country=GB&country=US&type=summit"
@@ -140,7 +140,7 @@ def test_pagination_keeps_every_filter(client, db):
 def test_bad_page_numbers_are_reported_not_500(client, seeded, page, shown, notice):
     response = client.get("/", {"page": page})
     assert response.status_code == 200
-    assert response.context["page_obj"].number == shown
+    assert response.context_data["page_obj"].number == shown
     assert notice in response.content.decode()
 
 
@@ -172,11 +172,11 @@ def test_unknown_filter_value_is_named_and_the_rest_applies(client, seeded):
     response = client.get("/?country=GB&person=nobody")
     page = response.content.decode()
     assert "No person has the key “nobody”" in page
-    assert response.context["total"] == 3
+    assert response.context_data["total"] == 3
 
 
 def test_histogram_counts_per_month_within_two_years_and_links_each_bar(client, seeded):
-    bars = client.get("/").context["bars"]
+    bars = client.get("/").context_data["bars"]
     assert bars[0].label == "Apr 2023" and bars[-1].label == "May 2024"
     assert len(bars) == 14
     may = bars[-1]
@@ -186,11 +186,11 @@ def test_histogram_counts_per_month_within_two_years_and_links_each_bar(client, 
 
 
 def test_histogram_covers_the_whole_date_range_asked_for(client, seeded):
-    bars = client.get("/?from=2024&to=2024").context["bars"]
+    bars = client.get("/?from=2024&to=2024").context_data["bars"]
     assert [bar.label for bar in bars] == [f"{month[:3]} 2024" for month in MONTH_NAMES[1:]]
     assert [bar.count for bar in bars] == [0, 0, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0]
     # A range far wider than the data does not draw centuries of empty bars.
-    bars = client.get("/?from=1000&to=9999").context["bars"]
+    bars = client.get("/?from=1000&to=9999").context_data["bars"]
     assert (bars[0].label, bars[-1].label, len(bars)) == ("Apr 2023", "May 2024", 14)
 
 
@@ -198,7 +198,7 @@ def test_histogram_counts_per_year_over_longer_ranges(client, db):
     factories.EventFactory(start_date=D(2015, 3, 1))
     factories.EventFactory(start_date=D(2024, 3, 1))
     factories.EventFactory(start_date=D(2024, 9, 1))
-    bars = client.get("/?country=").context["bars"]
+    bars = client.get("/?country=").context_data["bars"]
     assert [bar.label for bar in bars][:2] == ["2015", "2016"]
     assert [(bar.label, bar.count) for bar in bars][-1] == ("2024", 2)
     assert len(bars) == 10
@@ -206,7 +206,7 @@ def test_histogram_counts_per_year_over_longer_ranges(client, db):
 
 def test_filtered_views_are_shareable_urls(client, seeded):
     response = client.get("/?from=2024&to=2024&country=KR&type=summit")
-    assert [e.slug for e in response.context["page_events"]] == [
+    assert [e.slug for e in response.context_data["page_events"]] == [
         "ai-seoul-summit-2024",
         "ai-seoul-summit-2024-leaders-session",
     ]

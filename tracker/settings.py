@@ -74,7 +74,13 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tracker.urls"
 
 TEMPLATES = [
-    {
+    {  # the public pages (see tracker/jinja2.py)
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "tracker.jinja2.environment"},
+    },
+    {  # the admin, feeds and the 500 page
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,

@@ -236,11 +236,13 @@ class Columns:
     pk: np.ndarray  # int64, by slot
     first: np.ndarray  # int32 day numbers
     last: np.ndarray
-    month: np.ndarray  # int32: months since January 1970
-    type: np.ndarray  # int64 event type ids
+    type: np.ndarray  # int32 event type ids
     status: np.ndarray  # int8, an index into STATUSES
     alive: np.ndarray  # bool: False for a slot whose event has changed or gone since
-    links: dict  # name: Links
+    # name: Links. Besides the links read (LINKS), each event's type, status and month
+    # (months since the year 0), as links too: so every facet and the chart are counted
+    # the same way, a run of slots per value.
+    links: dict
     order: np.ndarray  # int32: the live slots, in chronological order (start, end, id)
     slot_of_pk: np.ndarray = field(repr=False)  # int32 by event id, -1 for none
     # The frequent words (tracker/words.py): by slot, the bits of those its search document
@@ -277,12 +279,15 @@ class Columns:
             slots = slot_of_pk[event_ids[known]]  # guard: a link never lands on another
             found = slots >= 0
             links[name] = Links.of(slots[found], values[known][found], len(pk))
+        every = np.arange(len(pk), dtype=np.int32)
+        links["type"] = Links.of(every, type_, len(pk))
+        links["status"] = Links.of(every, status, len(pk))
+        links["month"] = Links.of(every, _months(first) + MONTH_ZERO, len(pk))
         columns = cls(
             pk=pk,
             first=first.astype(np.int32),
             last=last.astype(np.int32),
-            month=_months(first),
-            type=type_,
+            type=type_.astype(np.int32),
             status=status.astype(np.int8),
             alive=np.ones(len(pk), dtype=bool),
             links=links,
@@ -300,14 +305,9 @@ class Columns:
         chosen = int(np.count_nonzero(mask))
         found = {}
         for name in names:
-            if name == "type":
-                found[name] = np.bincount(self.type[mask])
-            elif name == "status":  # an unknown status (index len(STATUSES)) is not an option
-                found[name] = np.bincount(self.status[mask], minlength=len(STATUSES) + 1)[
-                    : len(STATUSES)
-                ]
-            else:
-                found[name] = self.links[name].counts(mask, chosen)
+            found[name] = self.links[name].counts(mask, chosen)
+            if name == "status":  # an unknown status (index len(STATUSES)) is not an option
+                found[name] = np.pad(found[name], (0, len(STATUSES)))[: len(STATUSES)]
         return found
 
     def patched(self, event_ids):
@@ -333,7 +333,7 @@ class Columns:
             name: self.links[name].appended(
                 fresh.links[name].slots + base, fresh.links[name].values
             )
-            for name in LINKS
+            for name in self.links
         }
         gone = self.counts(dying)
         totals = {
@@ -344,7 +344,6 @@ class Columns:
             pk=np.concatenate([self.pk, fresh.pk]),
             first=np.concatenate([self.first, fresh.first]),
             last=np.concatenate([self.last, fresh.last]),
-            month=np.concatenate([self.month, fresh.month]),
             type=np.concatenate([self.type, fresh.type]),
             status=np.concatenate([self.status, fresh.status]),
             alive=np.concatenate([alive, fresh.alive]),
@@ -399,7 +398,6 @@ class Columns:
             pk=pk,
             first=self.first[keep],
             last=self.last[keep],
-            month=self.month[keep],
             type=self.type[keep],
             status=self.status[keep],
             alive=np.ones(len(keep), dtype=bool),
@@ -453,6 +451,9 @@ def _slot_map(pk, length):
     slot_of_pk = np.full(max(length, int(pk.max()) + 1 if len(pk) else 0), -1, dtype=np.int32)
     slot_of_pk[pk] = np.arange(len(pk), dtype=np.int32)
     return slot_of_pk
+
+
+MONTH_ZERO = 1970 * 12  # months since January 1970, plus this: months since the year 0
 
 
 def _months(days):
@@ -604,16 +605,18 @@ class Selection:
 
 
 def _months_of(columns, mask):
-    """``(events per (year, month), first start, last start)`` of the slots in ``mask``."""
-    month = columns.month[mask]
-    low = int(month.min())
-    per_month = np.bincount(month - low)
+    """``(events per (year, month), first start, last start)`` of the (live) slots in
+    ``mask``, which holds at least one."""
+    per_month = columns.counts(mask, names=["month"])["month"]
     months = {}
-    for index in np.flatnonzero(per_month).tolist():
-        years, month_index = divmod(low + index, 12)
-        months[(1970 + years, month_index + 1)] = int(per_month[index])
-    starts = columns.first[mask]
-    return months, from_day_number(starts.min()), from_day_number(starts.max())
+    for value in np.flatnonzero(per_month).tolist():
+        year, month_index = divmod(value, 12)
+        months[(year, month_index + 1)] = int(per_month[value])
+    # In chronological order, the first chosen slot starts first and the last starts last.
+    chosen = mask[columns.order]
+    first = columns.order[int(np.argmax(chosen))]
+    last = columns.order[len(chosen) - 1 - int(np.argmax(chosen[::-1]))]
+    return months, from_day_number(columns.first[first]), from_day_number(columns.first[last])
 
 
 _pool = None

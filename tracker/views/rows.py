@@ -4,7 +4,9 @@ A page shows fifty events, each with its participants, countries and topics. Rea
 instances (an event, its participations, their organizations and people) that took longer
 than counting every matching event, so the rows are read with ``values_list`` in four queries
 and what each row shows is worked out here, leaving the template little to look up. The
-three loops of a row (participants, countries, topics) are built with ``format_html_join``.
+three loops of a row (participants, countries, topics) are built as ``Markup`` (markupsafe,
+Jinja2's escaping, in C: several times faster than ``format_html``), which escapes every
+value it is given.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django_countries import countries
+from markupsafe import Markup
 
 from tracker.dates import PartialDate, format_range
 from tracker.models import Event, EventCountry, EventStatus, Participation, ParticipationRole
@@ -27,6 +28,8 @@ SHOWN_PARTICIPANTS = 3
 MODES = {"virtual": "Virtual", "hybrid": "In person and virtual"}
 ROLES = {value: label.lower() for value, label in ParticipationRole.choices}
 STATUS_LABELS = dict(EventStatus.choices)
+PARTY = Markup('{} <span class="role">{}</span>')
+TOPIC = Markup('<a class="topic" href="{}{}/">{}</a>')
 EVENT_COLUMNS = (
     "pk",
     "slug",
@@ -138,20 +141,14 @@ def load_rows(ids, today, terms=()):
             place=", ".join(part for part in (venue, city, names.get(country, "")) if part),
             mode=MODES.get(mode, ""),
             summary=summary,
-            participants=format_html_join(
-                "; ",
-                '{} <span class="role">{}</span>',
-                (
-                    (_party(person, org, terms), ROLES.get(role, role))
-                    for role, person, org in shown
-                ),
+            participants=Markup("; ").join(
+                PARTY.format(_party(person, org, terms), ROLES.get(role, role))
+                for role, person, org in shown
             ),
             more_participants=max(0, len(parties[pk]) - SHOWN_PARTICIPANTS),
-            countries=mark_safe("".join(country_tags[code] for code in codes[pk])),
-            topics=format_html_join(
-                "",
-                '<a class="topic" href="{}{}/">{}</a>',
-                ((topic_url, slug, name) for slug, name in topics[pk]),
+            countries=Markup("").join(country_tags[code] for code in codes[pk]),
+            topics=Markup("").join(
+                TOPIC.format(topic_url, slug, name) for slug, name in topics[pk]
             ),
             sources=sources,
         )
@@ -159,8 +156,7 @@ def load_rows(ids, today, terms=()):
 
 
 class CountryTags(dict):
-    """The tag of each country a row names, made once per page (a row names six on average,
-    and ``format_html`` is the costliest part of a row)."""
+    """The tag of each country a row names, made once per page (a row names six on average)."""
 
     def __init__(self, names):
         super().__init__()
@@ -168,7 +164,7 @@ class CountryTags(dict):
 
     def __missing__(self, code):
         name = self.names.get(code, code)
-        tag = self[code] = format_html('<span class="country" title="{0}">{0}</span>', name)
+        tag = self[code] = Markup('<span class="country" title="{0}">{0}</span>').format(name)
         return tag
 
 
@@ -183,5 +179,5 @@ def _badge(status, upcoming):
 def _party(person, organization, terms):
     """ "Person (Organization)", "Person" or "Organization", search terms marked."""
     if person and organization:
-        return format_html("{} ({})", highlight(person, terms), highlight(organization, terms))
+        return Markup("{} ({})").format(highlight(person, terms), highlight(organization, terms))
     return highlight(person or organization, terms)
