@@ -9,6 +9,14 @@ its first request instead of reading every event again.
 preload_app = True
 
 
+def post_request(worker, req, environ, resp):
+    # What a request's counting freed goes back to the system, so a worker's memory stays
+    # near its columns' (tracker/timeline_index.py, "Memory").
+    from tracker import timeline_index
+
+    timeline_index.give_back_memory()
+
+
 def when_ready(server):
     from django.db import connections
 

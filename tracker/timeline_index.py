@@ -685,7 +685,7 @@ class TimelineIndex:
         missing = set(range(lowest, self.applied)) - set(recent)
         self.holes = dict.fromkeys(missing, now)
         self.builds += 1
-        _give_back_memory()
+        give_back_memory()
 
     def _catch_up(self):
         log = EventChange.objects.order_by("pk")
@@ -719,7 +719,7 @@ class TimelineIndex:
                 self.holes.pop(pk, None)
             self.applied = max(self.applied, newest)
             self.columns = columns
-            _give_back_memory()
+            give_back_memory()
         # A hole is given up only once it has been looked for, and for long enough.
         self.holes = {pk: since for pk, since in self.holes.items() if now - since < HOLE_WAIT}
 
@@ -729,8 +729,9 @@ class TimelineIndex:
 # text read from the database, the sorts: twice what its columns hold) and grow with every
 # thread that counts. So: blocks from 2 MB up (a count's gathers, a build's arrays) are
 # mapped on their own and returned as soon as they are freed, threads share two arenas, and
-# what a build or a patch leaves free is handed back. (Masks of a million events, 1 MB, are
-# reused from the heap: mapping each afresh would cost a page fault per 4 kB.)
+# what a build or a patch (or, under gunicorn, a request) leaves free is handed back. (Masks
+# of a million events, 1 MB, are reused from the heap: mapping each afresh would cost a page
+# fault per 4 kB.)
 M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8
 
 
@@ -748,7 +749,7 @@ def _tune_memory():
         libc.mallopt(M_ARENA_MAX, 2)
 
 
-def _give_back_memory():
+def give_back_memory():
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)

@@ -1,5 +1,6 @@
 """Template helpers: search highlighting, JSON-LD, country names, calendar entries."""
 
+import functools
 import json
 import re
 
@@ -25,15 +26,20 @@ def highlight(text, terms, autoescape=True):
     escaped = escape(text) if autoescape else str(text)
     if not terms:
         return escaped
+    return Markup(_terms_pattern(tuple(terms)).sub(_mark, str(escaped)))
+
+
+@functools.lru_cache(maxsize=256)
+def _terms_pattern(terms):
+    """The pattern of a search's terms (a page highlights hundreds of fields with it)."""
     wanted = "|".join(re.escape(str(escape(term))) for term in terms)
     # An entity such as &amp; is consumed whole where no term starts, so a term is never
     # marked inside one (and a term that itself holds an entity is still found).
-    pattern = re.compile(f"({wanted})|(&#?[a-zA-Z0-9]+;)", re.IGNORECASE)
+    return re.compile(f"({wanted})|(&#?[a-zA-Z0-9]+;)", re.IGNORECASE)
 
-    def mark(match):
-        return f"<mark>{match.group(1)}</mark>" if match.group(1) else match.group(0)
 
-    return Markup(pattern.sub(mark, str(escaped)))
+def _mark(match):
+    return f"<mark>{match.group(1)}</mark>" if match.group(1) else match.group(0)
 
 
 @register.simple_tag
