@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker import search
+from tracker import search, words
 from tracker.filters import EventFilterSet
 from tracker.models import Event
 from tracker.search import parse
@@ -54,6 +54,31 @@ def test_parse_reads_websearch_syntax():
     assert parsed.terms == ["working group", "unclosed", "quantum", "seoul"]
     assert not parse("   ")
     assert not parse("or or")
+
+
+def test_a_tsquery_is_read_with_postgresqls_precedence():
+    """The tree of ``websearch_to_tsquery``'s output, as the timeline's columns evaluate it
+    (tracker/words.py): frequent words from the bits, phrases and other words asked."""
+    lexicon = words.Lexicon(("quantum", "govern", "seoul", "announc"))
+    text = "'work' <-> 'group' & !'announc' & 'seoul' | 'quantum' & 'govern'"
+    assert words.TsqueryReader(text, lexicon).read() == words.Any(
+        (
+            words.All(
+                (
+                    words.Asked("'work' <-> 'group'"),
+                    words.Not(words.Word("announc")),
+                    words.Word("seoul"),
+                )
+            ),
+            words.All((words.Word("quantum"), words.Word("govern"))),
+        )
+    )
+    assert words.TsqueryReader("!( 'a' <-> 'b' ) & 'it''s'", lexicon).read() == words.All(
+        (words.Not(words.Asked("'a' <-> 'b'")), words.Asked("'it''s'"))
+    )
+    # Something this reader does not follow is asked of the database whole; nothing, nothing.
+    assert words._read_tsquery("'a' ?? 'b'", lexicon) == words.Asked("'a' ?? 'b'")
+    assert words._read_tsquery("", lexicon) == words.NOTHING
 
 
 @pytest.mark.django_db

@@ -169,6 +169,10 @@ SEARCHES = [
     "ai-safety",  # a hyphenated word: a phrase to both databases
     "quantum's",
     "Zürich safety",  # not ASCII
+    '-"export chips"',  # a phrase left out
+    '"quantum of governance"',  # a phrase over a stop word (<2> on PostgreSQL)
+    "safety or -quantum",
+    'quantum -"export chips" or 17',
 ]
 
 

@@ -270,8 +270,11 @@ class Columns:
         ids, held, titled = words.read_bits(lexicon, pks)
         word_bits = np.zeros((len(pk), lexicon.chunks), dtype=np.int64)
         title_bits = np.zeros((len(pk), lexicon.chunks), dtype=np.int64)
-        slots = slot_of_pk[ids]  # the same published events, read in the same snapshot
-        word_bits[slots], title_bits[slots] = held, titled
+        known = ids < len(slot_of_pk)  # the events read above (guard: bits never land on
+        slots = slot_of_pk[ids[known]]  # another event's slot)
+        found = slots >= 0
+        word_bits[slots[found]] = held[known][found]
+        title_bits[slots[found]] = titled[known][found]
         links = {}
         for name in LINKS:
             event_ids, values = _read(queries[name], 2, pks)
@@ -621,6 +624,7 @@ def _months_of(columns, mask):
 
 _pool = None
 _pool_pid = None
+_pool_lock = threading.Lock()
 
 
 def in_parallel(function, items):
@@ -632,10 +636,12 @@ def in_parallel(function, items):
     cores = os.cpu_count() or 1
     if len(items) < 2 or cores < 2:
         return [function(item) for item in items]
-    if _pool is None or _pool_pid != os.getpid():
-        _pool = ThreadPoolExecutor(max_workers=min(cores, 4), thread_name_prefix="columns")
-        _pool_pid = os.getpid()
-    return list(_pool.map(function, items))
+    with _pool_lock:
+        if _pool is None or _pool_pid != os.getpid():
+            _pool = ThreadPoolExecutor(max_workers=min(cores, 4), thread_name_prefix="columns")
+            _pool_pid = os.getpid()
+        pool = _pool
+    return list(pool.map(function, items))
 
 
 # The process's columns, kept current ---------------------------------------------------------

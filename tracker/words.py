@@ -379,12 +379,21 @@ def _postgres_plan(lexicon, text, ranked):
             [text, longest],
         )
         tree_text, title_text = cursor.fetchone()
-    tree = TsqueryReader(tree_text, lexicon).read()
+    tree = _read_tsquery(tree_text, lexicon)
     in_title = None
     if title_text:
-        title_tree = TsqueryReader(title_text, lexicon).read()
+        title_tree = _read_tsquery(title_text, lexicon)
         in_title = title_tree if isinstance(title_tree, Word) else Asked(title_text)
     return tree, in_title
+
+
+def _read_tsquery(text, lexicon):
+    """The tree of a tsquery; should PostgreSQL ever write one this reader does not follow,
+    the whole query is asked of the database (slower, still exact)."""
+    try:
+        return TsqueryReader(text, lexicon).read()
+    except ValueError:
+        return Asked(text) if text.strip() else NOTHING
 
 
 _TSQUERY_TOKEN = re.compile(r"\s*(?:('(?:[^'\\]|''|\\.)*')(:[*A-Da-d]+)?|(<->|<\d+>)|([&|!()]))")
