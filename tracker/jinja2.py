@@ -8,16 +8,60 @@ timeline's columns. The admin keeps Django's templates. Autoescaping is on, as i
 Available in every template, besides Jinja2's own: ``url(name, *args)``, ``static(path)``,
 ``querystring(**changes)`` (the current query string with those keys set, as Django's tag),
 ``json_ld_script(data)``, ``in_calendars(event)``; and the filters of Django the templates use
-(``pluralize``, ``truncatechars``, ``linebreaks``, ``date``), ``highlight`` and
-``country_name``.
+(``pluralize``, ``truncatechars``, ``linebreaks``, ``date``) and ``highlight`` (search terms
+marked, also used by the timeline's rows).
 """
 
+import functools
+import json
+import re
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.defaultfilters import date, linebreaks_filter, pluralize, truncatechars
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from jinja2 import Environment, pass_context
+from markupsafe import Markup, escape
 
-from tracker.templatetags.tracker_tags import country_name, highlight, in_calendars, json_ld
+from tracker.exports import ics
+
+# The same escapes as Django's json_script, so the JSON cannot close the <script> element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def highlight(text, terms):
+    """Escape ``text`` (as Jinja2 escapes) and wrap each occurrence of a search term in
+    <mark>."""
+    escaped = escape(text)
+    if not terms:
+        return escaped
+    return Markup(_terms_pattern(tuple(terms)).sub(_mark, str(escaped)))
+
+
+@functools.lru_cache(maxsize=256)
+def _terms_pattern(terms):
+    """The pattern of a search's terms (a page highlights hundreds of fields with it)."""
+    wanted = "|".join(re.escape(str(escape(term))) for term in terms)
+    # An entity such as &amp; is consumed whole where no term starts, so a term is never
+    # marked inside one (and a term that itself holds an entity is still found).
+    return re.compile(f"({wanted})|(&#?[a-zA-Z0-9]+;)", re.IGNORECASE)
+
+
+def _mark(match):
+    return f"<mark>{match.group(1)}</mark>" if match.group(1) else match.group(0)
+
+
+def json_ld(data):
+    """A <script type="application/ld+json"> element, safely escaped."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+def in_calendars(event):
+    """Whether the event has a calendar entry (not when it is known only to the year)."""
+    return ics.in_calendars(event)
 
 
 def url(name, *args, **kwargs):
@@ -52,6 +96,5 @@ def environment(**options):
         linebreaks=linebreaks_filter,
         date=date,
         highlight=highlight,
-        country_name=country_name,
     )
     return env

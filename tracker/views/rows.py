@@ -21,8 +21,8 @@ from django_countries import countries
 from markupsafe import Markup
 
 from tracker.dates import PartialDate, format_range
+from tracker.jinja2 import highlight
 from tracker.models import Event, EventCountry, EventStatus, Participation, ParticipationRole
-from tracker.templatetags.tracker_tags import highlight
 
 SHOWN_PARTICIPANTS = 3
 MODES = {"virtual": "Virtual", "hybrid": "In person and virtual"}

@@ -1,4 +1,4 @@
-from tracker.templatetags.tracker_tags import highlight, json_ld
+from tracker.jinja2 import highlight, json_ld
 
 
 def test_highlight_escapes_then_marks_case_insensitively():
