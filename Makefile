@@ -13,7 +13,7 @@ help:
 	@echo "make test   set up and run ruff, the migration check and the test suite"
 	@echo "make bench  time the timeline and record pages on 100,000 synthetic events"
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py native/tracker_counting.pyx
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

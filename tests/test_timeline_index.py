@@ -371,3 +371,27 @@ def test_an_unknown_status_is_no_option_and_no_error(two_workers, client):
     assert response.status_code == 200
     statuses = [option.value for option in response.context_data["facets"]["status"]]
     assert "legacy" not in statuses
+
+
+@pytest.mark.parametrize("share", [0.0, 0.01, 0.2, 0.3, 0.7, 1.0])
+def test_links_count_as_numpy_counts_whether_few_or_many_events_are_chosen(share):
+    """Both compiled ways of counting (by slot for few chosen events, by value for many)
+    give the plain count, links appended by a patch included."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    size = 5000
+    slots = rng.integers(0, size, 20000).astype(np.int32)
+    values = rng.integers(0, 300, 20000).astype(np.int32)
+    links = timeline_index.Links.of(slots, values, size)
+    tail_slots = rng.integers(0, size, 50).astype(np.int32)
+    tail_values = rng.integers(0, 400, 50).astype(np.int32)  # a value beyond the indexed ones
+    links = links.appended(tail_slots, tail_values)
+    mask = rng.random(size) < share
+    pairs = np.unique(np.stack([slots, values]), axis=1)
+    expected = np.bincount(
+        np.concatenate([pairs[1][mask[pairs[0]]], tail_values[mask[tail_slots]]]),
+        minlength=400,
+    )
+    found = links.counts(mask, int(mask.sum()))
+    assert np.pad(found, (0, 400 - len(found))).tolist() == expected.tolist()

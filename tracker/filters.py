@@ -7,6 +7,7 @@ understood becomes a form error on its filter and the other filters still apply 
 not strict).
 """
 
+import functools
 import re
 
 import django_filters
@@ -39,6 +40,19 @@ class CappedMultipleChoiceField(forms.MultipleChoiceField):
         return super().clean(value)
 
 
+class CountryCodesField(CappedMultipleChoiceField):
+    """Country codes: each checked against a set of the codes rather than by walking the
+    list of countries (ISO codes do not change while the process runs)."""
+
+    def valid_value(self, value):
+        return value in country_codes()
+
+
+@functools.cache
+def country_codes():
+    return frozenset(code for code, _ in countries)
+
+
 class SlugChoiceField(forms.ModelMultipleChoiceField):
     """Choose records by slug; an unknown or malformed slug is a form error, not a 500."""
 
@@ -58,7 +72,10 @@ class SlugChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": str(slug)[:60]},
                 )
-        return super().clean(value)
+        if not value:
+            return []
+        # The records, read once: a view asks for a filter's choices several times.
+        return list(super().clean(value))
 
 
 class SlugFilter(django_filters.ModelMultipleChoiceFilter):
@@ -66,13 +83,19 @@ class SlugFilter(django_filters.ModelMultipleChoiceFilter):
 
     field_class = SlugChoiceField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, model, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
-        super().__init__(*args, **kwargs)
+        # Given as a callable: a FilterSet deep-copies its filters for every request, and a
+        # queryset deep-copies its whole query, a callable nothing.
+        super().__init__(*args, queryset=lambda request: model.objects.all(), **kwargs)
 
 
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
     field_class = CappedMultipleChoiceField
+
+
+class CountryFilter(ChoicesFilter):
+    field_class = CountryCodesField
 
 
 class PartialDateFilter(django_filters.Filter):
@@ -105,23 +128,17 @@ class EventFilterSet(django_filters.FilterSet):
     # "from" is a Python keyword, so it is declared through the class namespace.
     vars()["from"] = PartialDateFilter(method="filter_from", label="From")
     to = PartialDateFilter(method="filter_to", label="To")
-    country = ChoicesFilter(choices=country_choices, method="filter_country", label="Country")
-    type = SlugFilter(
-        queryset=EventType.objects.all(), method="filter_type", label="Type", noun="event type"
-    )
+    country = CountryFilter(choices=country_choices, method="filter_country", label="Country")
+    type = SlugFilter(model=EventType, method="filter_type", label="Type", noun="event type")
     status = ChoicesFilter(choices=EventStatus.choices, method="filter_status", label="Status")
     organization = SlugFilter(
-        queryset=Organization.objects.all(),
+        model=Organization,
         method="filter_organization",
         label="Organization",
         noun="organization",
     )
-    person = SlugFilter(
-        queryset=Person.objects.all(), method="filter_person", label="Person", noun="person"
-    )
-    topic = SlugFilter(
-        queryset=Topic.objects.all(), method="filter_topic", label="Topic", noun="topic"
-    )
+    person = SlugFilter(model=Person, method="filter_person", label="Person", noun="person")
+    topic = SlugFilter(model=Topic, method="filter_topic", label="Topic", noun="topic")
     order = django_filters.ChoiceFilter(
         choices=[("desc", "Newest first"), ("asc", "Oldest first")],
         method="filter_order",

@@ -37,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
+import tracker_counting
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -199,34 +200,22 @@ class Links:
 
     def counts(self, mask, chosen):
         """Events per value (a numpy array by value) over the slots in ``mask`` (``chosen``
-        of them): when many, each value's run of slots is summed; when few, their values are
-        read from the slot index and counted."""
-        if chosen * 32 >= self.indexed and len(self.slots_by_value):
-            starts, ends = self.value_starts[:-1], self.value_starts[1:]
-            chosen_slots = mask.view(np.uint8)[self.slots_by_value]
-            # reduceat sums from each start to the next; an empty run gives its start's
-            # element instead of 0, and a start past the end is not allowed. (Summed as
-            # int32, several times faster than int64; no count comes near 2**31.)
-            found = np.add.reduceat(
-                chosen_slots, np.minimum(starts, len(chosen_slots) - 1), dtype=np.int32
-            ).astype(np.int64)
-            found[starts == ends] = 0
-            tail = self.values[self.indexed :][mask[self.tail_slots]]
-            return _plus(found, np.bincount(tail)) if len(tail) else found
-        return np.bincount(self.values_of(mask))
-
-    def values_of(self, mask):
-        """The values linked to the slots in ``mask``, read from the slot index."""
-        slots = np.flatnonzero(mask[: len(self.by_slot) - 1])
-        begins = self.by_slot[slots]
-        lengths = self.by_slot[slots + 1] - begins
-        # Each slot's run of pairs, one after another: run i starts at begins[i].
-        offsets = np.cumsum(lengths) - lengths
-        total = int(lengths.sum())
-        indices = np.arange(total) + np.repeat(begins - offsets, lengths)
-        values = self.values[indices]
+        of them), counted by the compiled loops of ``tracker_counting``: when few slots are
+        chosen, their runs of values; when many, each value's run of slots, looked up in the
+        mask as bits."""
+        found = np.zeros(len(self.value_starts) - 1, dtype=np.int64)
+        if chosen * 4 <= len(mask):
+            tracker_counting.by_slot(mask.view(np.uint8), self.by_slot, self.values, found)
+        elif len(found):
+            tracker_counting.by_value(_bits(mask), self.slots_by_value, self.value_starts, found)
         tail = self.values[self.indexed :][mask[self.tail_slots]]
-        return np.concatenate([values, tail]) if len(tail) else values
+        return _plus(found, np.bincount(tail)) if len(tail) else found
+
+
+def _bits(mask):
+    """``mask`` as bits, slot s at bit s % 64 of word s // 64."""
+    packed = np.packbits(mask, bitorder="little")
+    return np.pad(packed, (0, -len(packed) % 8)).view(np.uint64)
 
 
 @dataclass

@@ -9,7 +9,13 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiFilterExtension
 from rest_framework.exceptions import ValidationError
 
-from tracker.filters import MAX_SEARCH_LENGTH, ChoicesFilter, EventFilterSet, country_choices
+from tracker.filters import (
+    MAX_SEARCH_LENGTH,
+    ChoicesFilter,
+    CountryFilter,
+    EventFilterSet,
+    country_choices,
+)
 from tracker.models import EventType, Organization, OrganizationKind, Person, Topic
 
 # Parameters every list takes besides its filters.
@@ -90,7 +96,7 @@ class NameSearchFilterSet(django_filters.FilterSet):
 class OrganizationFilterSet(NameSearchFilterSet):
     search_fields = ("name", "acronym", "other_names")
 
-    country = ChoicesFilter(choices=country_choices, method="filter_country", label="Country")
+    country = CountryFilter(choices=country_choices, method="filter_country", label="Country")
     kind = ChoicesFilter(choices=OrganizationKind.choices, method="filter_kind", label="Kind")
 
     class Meta:
@@ -104,7 +110,7 @@ class OrganizationFilterSet(NameSearchFilterSet):
 class PersonFilterSet(NameSearchFilterSet):
     search_fields = ("name", "native_name", "other_names")
 
-    country = ChoicesFilter(choices=country_choices, method="filter_country", label="Country")
+    country = CountryFilter(choices=country_choices, method="filter_country", label="Country")
 
     class Meta:
         model = Person
