@@ -23,7 +23,7 @@ PAGES = {
         "/?q=summary+or+zeppelin",
         {vendor: budget + 1 for vendor, budget in SEARCHED.items()},
     ),
-    "event": ("/events/bulk-event-3/", 11),
+    "event": ("/events/bulk-event-3/", 10),
     "organization": ("/organizations/{org}/", 8),
     "person": ("/people/{person}/", 5),
     "topic": ("/topics/{topic}/", 4),

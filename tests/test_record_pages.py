@@ -230,3 +230,23 @@ def test_event_titles_are_escaped(client, event_factory):
         assert "<img src=x" not in page
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert Event.objects.get(slug="xss")
+
+
+def test_an_event_page_reads_each_link_from_its_own_side_oldest_first(client, seeded):
+    dialogue = Event.objects.get(slug="nget-dialogue-2023")
+    meeting = Event.objects.get(slug="ai-working-group-first-meeting-2024")
+    meeting.published = False  # a draft is never shown
+    meeting.save()
+
+    related = client.get(dialogue.get_absolute_url()).context_data["related"]
+    assert [(link["label"], link["event"].slug) for link in related] == [
+        ("follows from", "state-visit-2023")
+    ]
+
+    meeting.published = True
+    meeting.save()
+    related = client.get(dialogue.get_absolute_url()).context_data["related"]
+    assert [(link["label"], link["event"].slug) for link in related] == [
+        ("follows from", "state-visit-2023"),
+        ("led to", "ai-working-group-first-meeting-2024"),
+    ]

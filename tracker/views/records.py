@@ -54,20 +54,6 @@ class EventDetailView(DetailView):
                 ),
                 Prefetch("topics", queryset=Topic.objects.order_by("name"), to_attr="topic_list"),
                 Prefetch("country_links", to_attr="country_list"),
-                Prefetch(
-                    "relations_out",
-                    queryset=EventRelation.objects.filter(to_event__published=True)
-                    .select_related("to_event__event_type")
-                    .order_by("to_event__start_date"),
-                    to_attr="outgoing",
-                ),
-                Prefetch(
-                    "relations_in",
-                    queryset=EventRelation.objects.filter(from_event__published=True)
-                    .select_related("from_event__event_type")
-                    .order_by("from_event__start_date"),
-                    to_attr="incoming",
-                ),
                 # Unordered: SQLite would scan the chronology index to honour an ORDER BY here
                 # instead of looking the few children up by parent; they are sorted below.
                 Prefetch(
@@ -114,15 +100,19 @@ class EventDetailView(DetailView):
 
     @staticmethod
     def related(event):
-        """Every link to another event, each read from this event's side."""
-        links = [
-            {"label": relation.get_kind_display(), "event": relation.to_event, "rel": relation}
-            for relation in event.outgoing
-        ]
-        links += [
-            {"label": relation.inverse_label, "event": relation.from_event, "rel": relation}
-            for relation in event.incoming
-        ]
+        """Every link to another published event, each read from this event's side (both
+        directions in one query)."""
+        relations = EventRelation.objects.filter(
+            Q(from_event=event, to_event__published=True)
+            | Q(to_event=event, from_event__published=True)
+        ).select_related("from_event__event_type", "to_event__event_type")
+        links = []
+        for relation in relations:
+            if relation.from_event_id == event.pk:
+                label, other = relation.get_kind_display(), relation.to_event
+            else:
+                label, other = relation.inverse_label, relation.from_event
+            links.append({"label": label, "event": other, "rel": relation})
         return sorted(links, key=lambda link: (link["event"].start_date, link["event"].pk))
 
 
