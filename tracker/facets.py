@@ -12,6 +12,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import CharField, Value
 from django_countries import countries
 
 from tracker.dates import MONTH_NAMES, PartialDate
@@ -31,16 +32,60 @@ class Option:
 
 def facet_options(filterset, counts):
     """``{facet name: [Option, ...]}`` for the timeline's filter panel, from the counts of
-    ``Selection.summary`` (``{facet: Counts}``): the names of what is shown come from
-    the database, one query per facet of records."""
-    return {name: OPTIONS[name](counts[name], filterset.active(name)) for name in filterset.FACETS}
+    ``Selection.summary`` (``{facet: Counts}``). The names of the records shown (event types,
+    and the top organizations, people and topics) come from the database in one query."""
+    keys = {name: _shown_keys(name, counts[name], filterset.active(name)) for name in RECORDS}
+    names = _record_names(keys)
+    options = {}
+    for name in filterset.FACETS:
+        if name == "country":
+            options[name] = _countries(counts[name], filterset.active(name))
+        elif name == "status":
+            options[name] = _statuses(counts[name], filterset.active(name))
+        else:
+            chosen = {record.pk for record in filterset.active(name)}
+            shown = [
+                Option(*names[name][key], counts[name].get(key, 0), key in chosen)
+                for key in keys[name]
+                if key in names[name]
+            ]
+            if name == "type":  # every type, by count: the chosen ones are among them
+                options[name] = sorted(shown, key=lambda o: (-o.count, o.label))
+            else:
+                options[name] = sorted(shown, key=lambda o: (not o.selected, -o.count, o.label))
+    return options
 
 
-def _top(counts, selected_keys, limit):
-    """The ``limit`` largest counts (ties by key, so the choice is stable), and every selected
-    key whatever its count."""
-    top = counts.top(limit)
-    return top + [key for key in selected_keys if key not in top]
+RECORDS = {"type": EventType, "organization": Organization, "person": Person, "topic": Topic}
+
+
+def _shown_keys(name, counts, selected):
+    """The ids of the records a facet shows: every event type that has events or is chosen;
+    of organizations, people and topics the largest counts (ties by key, so the choice is
+    stable), and every chosen one whatever its count."""
+    chosen = [record.pk for record in selected]
+    if name == "type":
+        return [*counts.as_dict(), *(pk for pk in chosen if not counts.get(pk))]
+    top = counts.top(TOP[name])
+    return top + [key for key in chosen if key not in top]
+
+
+def _record_names(keys):
+    """``{facet: {id: (slug, name)}}`` for the ids of ``keys`` (``{facet: [id, ...]}``), read
+    as values in one query (a UNION ALL over the four tables)."""
+    parts = [
+        RECORDS[name]
+        .objects.filter(pk__in=wanted)
+        .order_by()
+        .values_list(Value(name, output_field=CharField()), "pk", "slug", "name")
+        for name, wanted in keys.items()
+        if wanted
+    ]
+    names = {name: {} for name in keys}
+    if parts:
+        for facet, pk, slug, name in parts[0].union(*parts[1:], all=True):
+            names[facet][pk] = (slug, name)
+    return names
 
 
 def _countries(counts, selected):
@@ -54,16 +99,6 @@ def _countries(counts, selected):
     return sorted(options, key=lambda o: (not o.selected, -o.count, o.label))
 
 
-def _types(counts, selected):
-    chosen = {t.pk for t in selected}
-    counts = counts.as_dict()
-    types = EventType.objects.filter(pk__in={*counts, *chosen}).values_list("pk", "slug", "name")
-    return sorted(
-        (Option(slug, name, counts.get(pk, 0), pk in chosen) for pk, slug, name in types),
-        key=lambda o: (-o.count, o.label),
-    )
-
-
 def _statuses(counts, selected):
     counts = counts.as_dict()
     return [
@@ -71,40 +106,6 @@ def _statuses(counts, selected):
         for value, label in EventStatus.choices
         if counts.get(value) or value in selected
     ]
-
-
-def _records(model, name):
-    """Options for a facet of records (organizations, people, topics): the largest counts,
-    then one query for the names of those shown."""
-
-    def options(counts, selected):
-        chosen = {obj.pk for obj in selected}
-        keys = _top(counts, [obj.pk for obj in selected], TOP[name])
-        # Read as values, not instances: a few dozen options, on every page.
-        records = {
-            pk: (slug, name)
-            for pk, slug, name in model.objects.filter(pk__in=keys)
-            .order_by()
-            .values_list("pk", "slug", "name")
-        }
-        shown = [
-            Option(*records[key], counts.get(key, 0), key in chosen)
-            for key in keys
-            if key in records
-        ]
-        return sorted(shown, key=lambda o: (not o.selected, -o.count, o.label))
-
-    return options
-
-
-OPTIONS = {
-    "country": _countries,
-    "type": _types,
-    "status": _statuses,
-    "organization": _records(Organization, "organization"),
-    "person": _records(Person, "person"),
-    "topic": _records(Topic, "topic"),
-}
 
 
 # The overview picture ---------------------------------------------------------------------
