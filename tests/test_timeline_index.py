@@ -395,3 +395,13 @@ def test_links_count_as_numpy_counts_whether_few_or_many_events_are_chosen(share
     )
     found = links.counts(mask, int(mask.sum()))
     assert np.pad(found, (0, 400 - len(found))).tolist() == expected.tolist()
+
+
+def test_a_mask_shorter_than_the_links_slots_is_refused_not_read_past():
+    import numpy as np
+
+    links = timeline_index.Links.of(
+        np.array([0, 9], dtype=np.int32), np.array([1, 2], dtype=np.int32), 10
+    )
+    with pytest.raises(ValueError, match="shorter"):
+        links.counts(np.ones(5, dtype=bool), 5)

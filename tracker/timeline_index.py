@@ -203,6 +203,8 @@ class Links:
         of them), counted by the compiled loops of ``tracker_counting``: when few slots are
         chosen, their runs of values; when many, each value's run of slots, looked up in the
         mask as bits."""
+        if len(mask) < len(self.by_slot) - 1:  # the compiled loops trust every slot is in it
+            raise ValueError("the mask is shorter than the slots linked")
         found = np.zeros(len(self.value_starts) - 1, dtype=np.int64)
         if chosen * 4 <= len(mask):
             tracker_counting.by_slot(mask.view(np.uint8), self.by_slot, self.values, found)
@@ -213,7 +215,8 @@ class Links:
 
 
 def _bits(mask):
-    """``mask`` as bits, slot s at bit s % 64 of word s // 64."""
+    """``mask`` as bits, slot s at bit s % 64 of word s // 64 (on a little-endian machine, as
+    x86-64 and ARM are: the bytes are packed little first and read as 64-bit words)."""
     packed = np.packbits(mask, bitorder="little")
     return np.pad(packed, (0, -len(packed) % 8)).view(np.uint64)
 
