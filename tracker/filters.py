@@ -256,8 +256,6 @@ class EventFilterSet(django_filters.FilterSet):
         value = self.form.cleaned_data[name]
         if value in (None, ""):
             return []
-        if isinstance(value, (list, tuple)):
-            return list(value)
-        if hasattr(value, "model"):  # a queryset of chosen records
+        if isinstance(value, (list, tuple)):  # several choices (records are read as a list)
             return list(value)
         return [value]
