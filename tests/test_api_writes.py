@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from rest_framework.authtoken.models import Token
+from reversion.models import Version
 
 from tracker.models import Event, EventType, Organization, Person, Topic
 
@@ -235,13 +236,14 @@ def test_the_history_records_who_wrote_through_the_api(api, editor):
     api.post(ORGS, NEW_ORG)
     api.patch(f"{ORGS}ai-office/", {"acronym": "AIO"})
     org = Organization.objects.get(slug="ai-office")
-    versions = list(org.history.order_by("history_date"))
-    assert [v.history_type for v in versions] == ["+", "~"]
-    assert {v.history_user for v in versions} == {editor}
-    assert versions[-1].history_change_reason == "Changed through the API"
+    versions = list(Version.objects.get_for_object(org).order_by("pk"))
+    assert [v.field_dict["acronym"] for v in versions] == ["", "AIO"]
+    assert {v.revision.user for v in versions} == {editor}
+    assert {v.revision.comment for v in versions} == {"Changed through the API"}
     api.delete(f"{ORGS}ai-office/")
-    deleted = Organization.history.filter(slug="ai-office", history_type="-").get()
-    assert deleted.history_user == editor
+    deleted = Version.objects.get_deleted(Organization).get()
+    assert deleted.object_repr == "AI Office (AIO)"
+    assert (deleted.revision.user, deleted.revision.comment) == (editor, "Deleted through the API")
 
 
 # Events: the importer's rules ------------------------------------------------------------
@@ -278,7 +280,11 @@ def test_an_editor_creates_an_event_and_it_reads_back_as_sent(api, editor, vocab
     assert event["participants"][0]["organization"] == "msit"
     assert event["sources"][0]["url"] == "https://example.org/report"
     assert event == api.get(response.headers["Location"]).json()
-    assert Event.objects.get(slug="ai-dialogue-2025").history.first().history_user == editor
+    version = Version.objects.get_for_object(Event.objects.get(slug="ai-dialogue-2025")).get()
+    assert version.revision.user == editor
+    # One revision: the event, its participant and citation, and the source it named.
+    parts = sorted(v.content_type.model for v in version.revision.version_set.all())
+    assert parts == ["citation", "event", "participation", "source"]
 
 
 def test_an_invalid_event_is_a_400_naming_each_field(api, vocabulary):

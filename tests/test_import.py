@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from reversion.models import Revision, Version
 
 from tracker.importer import import_file
 from tracker.interchange import event_data
@@ -130,12 +131,12 @@ def test_the_json_round_trip_keeps_roles_notes_relations_and_parents(seeded, tmp
 def test_importing_the_same_file_again_changes_nothing(seeded, tmp_path):
     content = export_json()
     version = DataVersion.current()
-    history = Event.history.count()
+    revisions = Revision.objects.count()
     status, out = run(tmp_path, content, name="seed.json")
     assert status == 0
     assert "0 created, 0 updated, 8 unchanged" in out
     assert DataVersion.current() == version
-    assert Event.history.count() == history
+    assert Revision.objects.count() == revisions
 
 
 # The report ---------------------------------------------------------------------------------
@@ -272,9 +273,10 @@ def test_history_records_the_importing_user(seeded, tmp_path, django_user_model)
     django_user_model.objects.create_user("importer", password="x-import-1")
     content = csv_file(["nget-dialogue-2023", "Retitled"], columns=("slug", "title"))
     run(tmp_path, content, "--user", "importer")
-    latest = Event.objects.get(slug="nget-dialogue-2023").history.first()
-    assert latest.history_user.username == "importer"
-    assert latest.history_change_reason == "Imported from events.csv"
+    event = Event.objects.get(slug="nget-dialogue-2023")
+    latest = Version.objects.get_for_object(event).latest("pk").revision
+    assert latest.user.username == "importer"
+    assert latest.comment == "Imported from events.csv"
 
 
 def test_an_import_leaves_relations_with_drafts_alone(seeded, event_factory, tmp_path):

@@ -1,21 +1,28 @@
 """The editors' side of the tracker: every record, its history, and the checks that keep it
 trustworthy (a published event cites a source; dates are only as precise as the sources)."""
 
+from contextlib import contextmanager
 from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from django.urls import path
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from simple_history.admin import SimpleHistoryAdmin
+from reversion import create_revision, is_active, set_comment, set_user
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from tracker import history
 from tracker.admin_import import import_view
-from tracker.forms import PartialDateField, PartialDateModelForm
+from tracker.forms import ChangeReasonForm, PartialDateField, PartialDateModelForm
 from tracker.models import (
     Citation,
     Event,
@@ -39,17 +46,106 @@ NO_SOURCE_MESSAGE = (
 )
 
 
-class TrackerAdmin(SimpleHistoryAdmin):
-    """What every record's admin shares: history with restore, paging, https URLs.
+class TrackerAdmin(VersionAdmin):
+    """What every record's admin shares: versions of the whole record (django-reversion),
+    told in words on the History page, with revert and recovery of deleted records; an
+    optional reason for each change; paging; https URLs.
 
     Slugs are prepopulated from the name on the add page only: Django's script leaves a saved
     slug alone, so renaming a record never changes its URL."""
 
+    form = ChangeReasonForm
+    object_history_template = "admin/tracker/object_history.html"
     list_per_page = 50
     show_full_result_count = False
     # Django 6 assumes https for a URL typed without a scheme; do so already.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     save_on_top = True
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "change_reason" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        return [*fieldsets, ("History", {"fields": ["change_reason"]})]
+
+    # Every save is a revision: who, when, and the reason the editor gave.
+
+    def save_model(self, request, obj, form, change):
+        request.change_reason = form.cleaned_data.get("change_reason", "")
+        super().save_model(request, obj, form, change)
+
+    def log_addition(self, request, obj, message):
+        entry = admin.ModelAdmin.log_addition(self, request, obj, message)
+        self.note_reason(request)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = admin.ModelAdmin.log_change(self, request, obj, message)
+        self.note_reason(request)
+        return entry
+
+    def note_reason(self, request, default=""):
+        if is_active():
+            set_comment(getattr(request, "change_reason", "") or default)
+
+    @contextmanager
+    def create_revision(self, request):
+        with create_revision():
+            set_user(request.user)
+            yield
+            restoring = getattr(request, "restoring", None)
+            if restoring is not None and request.method == "POST":
+                verb, version = restoring
+                words = f"{verb} the version of {history.when(version.revision.date_created)}"
+                reason = getattr(request, "change_reason", "")
+                set_comment(f"{words}. {reason}" if reason else words)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request.restoring = ("Reverted to", self.version_or_404(version_id))
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request.restoring = ("Recovered from", self.version_or_404(version_id))
+        return super().recover_view(request, version_id, extra_context)
+
+    def version_or_404(self, version_id):
+        return get_object_or_404(Version.objects.select_related("revision"), pk=version_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            return super().history_view(request, object_id, extra_context)
+        opts = self.model._meta
+        entries = history.history(self.model, obj.pk)
+        for entry in entries:
+            entry.url = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revision",
+                args=[obj.pk, entry.version.pk],
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {obj}",
+            "subtitle": None,
+            "entries": entries,
+            "module_name": str(opts.verbose_name_plural).capitalize(),
+            "object": obj,
+            "opts": opts,
+            "preserved_filters": self.get_preserved_filters(request),
+            "can_revert": self.has_change_permission(request, obj),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    # A deletion is kept as a revision too, so the record can be recovered with its parts.
+
+    def delete_model(self, request, obj):
+        history.record_deletion([obj], user=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        history.record_deletion(queryset, user=request.user)
+        super().delete_queryset(request, queryset)
 
 
 # Events -------------------------------------------------------------------------------------
@@ -110,7 +206,7 @@ class RelationInInline(admin.TabularInline):
     verbose_name_plural = "relations: another event … this event"
 
 
-class EventAdminForm(PartialDateModelForm):
+class EventAdminForm(ChangeReasonForm, PartialDateModelForm):
     partial_dates = ("start", "end")
     start = PartialDateField(label="Starts")
     end = PartialDateField(label="Ends", required=False)
@@ -123,6 +219,7 @@ class EventAdminForm(PartialDateModelForm):
 @admin.register(Event)
 class EventAdmin(TrackerAdmin):
     form = EventAdminForm
+    change_list_template = "admin/tracker/event/change_list.html"
     list_display = [
         "title",
         "when",
@@ -199,12 +296,12 @@ class EventAdmin(TrackerAdmin):
         for event in queryset.filter(published=False):
             if event.pk in publishable:
                 event.published = True
-                event._change_reason = "Published from the list"
                 event.save(update_fields=["published", "updated_at"])
                 published += 1
             else:
                 refused.append(event.title)
         if published:
+            self.note_reason(request, "Published from the list")
             self.message_user(request, f"Published {published} event(s).", messages.SUCCESS)
         if refused:
             self.message_user(
@@ -223,6 +320,7 @@ class EventAdmin(TrackerAdmin):
             event._change_reason = "Unpublished from the list"
             event.save(update_fields=["published", "updated_at"])
             count += 1
+        self.note_reason(request, "Unpublished from the list")
         self.message_user(request, f"Unpublished {count} event(s).", messages.SUCCESS)
 
 
@@ -325,7 +423,7 @@ class PersonAdmin(TrackerAdmin):
 # Sources and vocabularies -------------------------------------------------------------------
 
 
-class SourceForm(PartialDateModelForm):
+class SourceForm(ChangeReasonForm, PartialDateModelForm):
     partial_dates = ("published",)
     url = forms.URLField(
         label="URL",

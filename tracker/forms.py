@@ -39,6 +39,21 @@ class PartialDateField(forms.Field):
             ) from error
 
 
+class ChangeReasonForm(forms.ModelForm):
+    """An admin form with a "reason for change" box: the reason is kept with the version
+    that the save makes, and shown on the record's History page."""
+
+    change_reason = forms.CharField(
+        label="Reason for change",
+        required=False,
+        max_length=500,
+        strip=True,
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text="Optional. Kept in the History with this version, for example "
+        "“Corrected the date from the ministry’s statement”.",
+    )
+
+
 class PartialDateModelForm(forms.ModelForm):
     """A ModelForm that edits each ``<name>_date`` + ``<name>_precision`` pair of its model as
     one PartialDateField called ``<name>``. List the names in ``partial_dates``."""

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "django_countries",
-    "simple_history",
+    "reversion",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -68,7 +68,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -168,8 +167,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-
-SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # The JSON API (tracker/api/): read for everyone, write for staff with the model permission,
 # by token (tokens are kept in the admin) or the admin session with CSRF.

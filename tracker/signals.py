@@ -102,11 +102,11 @@ def bump_data_version(sender, **kwargs):
 
 
 # Every model whose change can change what a public page shows: all of the app's own,
-# less their history tables and the version itself.
+# less the logs of changes themselves.
 PUBLIC_MODELS = [
     model
     for model in apps.get_app_config("tracker").get_models()
-    if model not in {DataVersion, EventChange} and not model.__name__.startswith("Historical")
+    if model not in {DataVersion, EventChange}
 ]
 
 for model in PUBLIC_MODELS:

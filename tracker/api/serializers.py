@@ -325,7 +325,6 @@ class RecordSerializer(serializers.ModelSerializer):
             record.full_clean()
         except DjangoValidationError as error:
             raise serializers.ValidationError(field_errors(error)) from error
-        record._change_reason = CHANGE_REASON
         record.save()
         return record
 

@@ -9,6 +9,7 @@ the model's permission (tracker/api/permissions.py); they are validated as the a
 
 import hashlib
 
+import reversion
 from django.db import IntegrityError, transaction
 from django.db.models import F, FloatField, Prefetch, ProtectedError, RestrictedError
 from django.db.models.functions import Cast
@@ -32,6 +33,7 @@ from tracker.api.serializers import (
     TopicSerializer,
 )
 from tracker.filters import EventFilterSet
+from tracker.history import record_deletion
 from tracker.importer import Invalid, write_event
 from tracker.models import DataVersion, Event, EventType, Organization, Person, Role, Topic
 
@@ -120,17 +122,20 @@ class RecordViewSet(ConditionalReadMixin, viewsets.ModelViewSet):
         return self.written(self.save(serializer))
 
     def save(self, serializer):
+        """Save as one revision of the record, with the user and "Changed through the API"."""
         try:
-            with transaction.atomic():
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_user(self.request.user)
+                reversion.set_comment(CHANGE_REASON)
                 return serializer.save()
         except IntegrityError as error:
             raise refused(error) from error
 
     def destroy(self, request, *args, **kwargs):
         record = self.get_object()
-        record._change_reason = "Deleted through the API"
         try:
             with transaction.atomic():
+                record_deletion([record], user=request.user, comment="Deleted through the API")
                 record.delete()
         except (ProtectedError, RestrictedError) as error:
             raise ValidationError({"non_field_errors": [blocked(record, error)]}) from error

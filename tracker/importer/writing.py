@@ -9,10 +9,11 @@ plans come from ``checking``, which has.
 
 from __future__ import annotations
 
-from django.apps import apps
+import reversion
 from django.db.models import Q
 from django.utils import timezone
 
+from tracker.history import bulk_revision
 from tracker.importer.checking import MISSING_KINDS, name_from_slug
 from tracker.models import (
     Citation,
@@ -27,7 +28,7 @@ from tracker.models import (
     Source,
     Topic,
 )
-from tracker.models.bulk import copy_to_history, insert_history, insert_rows, update_column
+from tracker.models.bulk import insert_rows, update_column
 
 BATCH = 1000
 
@@ -49,6 +50,7 @@ class Writer:
         self.sources = {}  # reference → Source
         self.sources_created = 0
         self.names_made = {}
+        self.created = []  # (model, pks) of records created in bulk, for their versions
 
     # The whole run ---------------------------------------------------------------------
 
@@ -62,14 +64,10 @@ class Writer:
         updated, unchanged = [], []
         for plan in updating:
             (updated if self.update_event(plan) else unchanged).append(plan.slug)
+        self.versions_of_created()
         if creating or updated:
             DataVersion.bump()  # bulk writes send no signals (updates did, once each)
         return [p.slug for p in creating], updated, unchanged
-
-    def stamp(self, obj):
-        obj._history_user = self.user
-        obj._change_reason = self.reason
-        return obj
 
     # Records named by a slug that did not exist (--create-missing) --------------------------
 
@@ -91,7 +89,7 @@ class Writer:
         for kind, model in MISSING_KINDS.items():
             records = [makers[kind](slug) for slug in sorted(self.checker.missing[kind])]
             model.objects.bulk_create(records, batch_size=BATCH)
-            insert_history(model, records, user=self.user, reason=self.reason, date=self.now)
+            self.created.append((model, [record.pk for record in records]))
             for record in records:
                 tables[kind][record.slug] = (
                     record.pk if kind in ("type", "topic") else (record.pk, "")
@@ -117,9 +115,7 @@ class Writer:
             else:
                 new[reference] = Source(**details)
         Source.objects.bulk_create(new.values(), batch_size=BATCH)
-        insert_history(
-            Source, list(new.values()), user=self.user, reason=self.reason, date=self.now
-        )
+        self.created.append((Source, [source.pk for source in new.values()]))
         for reference, source in new.items():
             self.sources[reference] = source
             if source.url:
@@ -243,7 +239,7 @@ class Writer:
         update_column(Event, "updated_at", [(event.pk, event.updated_at) for event in kept_times])
         for batch in batches([event.pk for event in new]):
             Event.objects.filter(pk__in=batch).refresh_derived()
-        self.bulk_history(new)
+        self.created.append((Event, [event.pk for event in new]))
 
     def new_relations(self, plan, event):
         rows = []
@@ -261,40 +257,49 @@ class Writer:
             )
         return rows
 
-    def bulk_history(self, events):
-        """History rows for what ``create_events`` wrote, as ``save()`` would have made."""
-        stamp = {"user": self.user, "reason": self.reason, "date": self.now}
-        topics_history = apps.get_model("tracker", "HistoricalEvent_topics")
-        versions = Event.history.model.objects.filter(history_date=self.now, history_type="+")
-        seen = set()  # a relation between two new events is found from both ends
-        for batch in batches([event.pk for event in events]):
-            copy_to_history(Event.objects.filter(pk__in=batch), **stamp)
-            copy_to_history(Participation.objects.filter(event__in=batch), **stamp)
-            copy_to_history(Citation.objects.filter(event__in=batch), **stamp)
-            relations = EventRelation.objects.filter(
-                Q(from_event__in=batch) | Q(to_event__in=batch)
-            )
-            fresh = [pk for pk in relations.values_list("pk", flat=True) if pk not in seen]
-            seen.update(fresh)
-            copy_to_history(EventRelation.objects.filter(pk__in=fresh), **stamp)
-            # The topics each event had, kept by simple_history beside the event's version.
-            version_of = dict(versions.filter(id__in=batch).values_list("id", "history_id"))
-            topics_history.objects.bulk_create(
-                topics_history(
-                    history_id=version_of[event_id],
-                    id=link_id,
-                    event_id=event_id,
-                    topic_id=topic_id,
-                )
-                for link_id, event_id, topic_id in Event.topics.through.objects.filter(
-                    event__in=batch
-                ).values_list("id", "event_id", "topic_id")
-            )
+    def versions_of_created(self):
+        """One revision for what the import created in bulk (records named but missing,
+        sources, events with their participants, sources and relations), as saving each
+        in a revision would have made; written in bulk too (see tracker/history.py)."""
+        if not any(pks for _, pks in self.created):
+            return
+
+        def querysets():
+            for model, pks in self.created:
+                for batch in batches(pks):
+                    yield model.objects.filter(pk__in=batch)
+                    if model is Event:
+                        yield Participation.objects.filter(event__in=batch)
+                        yield Citation.objects.filter(event__in=batch)
+            events = next((pks for model, pks in self.created if model is Event), [])
+            seen = set()  # a relation between two new events is found from both ends
+            for batch in batches(events):
+                fresh = [
+                    pk
+                    for pk in EventRelation.objects.filter(
+                        Q(from_event__in=batch) | Q(to_event__in=batch)
+                    ).values_list("pk", flat=True)
+                    if pk not in seen
+                ]
+                seen.update(fresh)
+                yield EventRelation.objects.filter(pk__in=fresh)
+
+        bulk_revision(querysets(), user=self.user, comment=self.reason, date=self.now)
 
     # Events that exist, one by one -----------------------------------------------------
 
     def update_event(self, plan):
-        """Apply a plan to its event; ``True`` if anything changed."""
+        """Apply a plan to its event, as one revision of the whole event, as an edit in the
+        admin is; ``True`` if anything changed."""
+        with reversion.create_revision(atomic=False):
+            reversion.set_user(self.user)
+            reversion.set_comment(self.reason)
+            changed = self.apply(plan)
+            if changed:  # its final state, with every part as it is now
+                reversion.add_to_revision(self.events[plan.slug])
+        return changed
+
+    def apply(self, plan):
         event = plan.existing
         self.events[plan.slug] = event
         changed = False
@@ -328,12 +333,11 @@ class Writer:
         if dirty:
             for name, value in dirty.items():
                 setattr(event, name, value)
-            self.stamp(event).save()
+            event.save()
             changed = True
         if plan.topics is not None:
             wanted = {self.lookups.topics[slug] for slug in plan.topics}
             if wanted != set(event.topics.values_list("pk", flat=True)):
-                self.stamp(event)
                 event.topics.set(wanted)
                 changed = True
         changed |= self.update_citations(plan, event)
@@ -341,7 +345,7 @@ class Writer:
         if changed and not dirty:
             # Only its participants, sources, topics or relations changed: the event changed
             # all the same, and its calendar and feed entries must say so.
-            self.stamp(event).save(update_fields=["updated_at"])
+            event.save(update_fields=["updated_at"])
         return changed
 
     @staticmethod
@@ -386,24 +390,22 @@ class Writer:
                 if any(getattr(participation, k) != v for k, v in new_values.items()):
                     for k, v in new_values.items():
                         setattr(participation, k, v)
-                    self.stamp(participation).save()
+                    participation.save()
                     changed = True
             else:
-                self.stamp(
-                    Participation(
-                        event=event,
-                        organization_id=organization_id,
-                        person_id=person_id,
-                        role=p["role"],
-                        title=p["title"],
-                        note=p["note"],
-                        order=order,
-                    )
+                Participation(
+                    event=event,
+                    organization_id=organization_id,
+                    person_id=person_id,
+                    role=p["role"],
+                    title=p["title"],
+                    note=p["note"],
+                    order=order,
                 ).save()
                 changed = True
         for participation in current:
             if participation.pk not in keep:
-                self.stamp(participation).delete()
+                participation.delete()
                 changed = True
         return changed
 
@@ -418,17 +420,15 @@ class Writer:
             citation = current.get(source.pk)
             keep.add(source.pk)
             if citation is None:
-                self.stamp(
-                    Citation(event=event, source=source, quote=cited.quote, note=cited.note)
-                ).save()
+                Citation(event=event, source=source, quote=cited.quote, note=cited.note).save()
                 changed = True
             elif (citation.quote, citation.note) != (cited.quote, cited.note):
                 citation.quote, citation.note = cited.quote, cited.note
-                self.stamp(citation).save()
+                citation.save()
                 changed = True
         for source_id, citation in current.items():
             if source_id not in keep:
-                self.stamp(citation).delete()
+                citation.delete()
                 changed = True
         return changed
 
@@ -453,14 +453,14 @@ class Writer:
                 if not EventRelation.objects.filter(
                     from_event_id=key[0], kind=key[1], to_event_id=key[2]
                 ).exists():
-                    self.stamp(wanted).save()
+                    wanted.save()
                     changed = True
             elif (relation.note, relation.source_id) != (wanted.note, wanted.source_id):
                 relation.note, relation.source_id = wanted.note, wanted.source_id
-                self.stamp(relation).save()
+                relation.save()
                 changed = True
         for key, relation in current.items():
             if key not in keep:
-                self.stamp(relation).delete()
+                relation.delete()
                 changed = True
         return changed

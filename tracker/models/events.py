@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
@@ -10,7 +11,6 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django_countries import countries
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from tracker.dates import format_range
 from tracker.models.bulk import update_column
@@ -266,6 +266,9 @@ def search_document(event_texts, parties, topic_names):
     return "\n".join(part for part in parts if part)
 
 
+# A version of an event is the whole record: its participants, sources and links to other
+# events (both ways) are saved with it and restored with it (see tracker/history.py).
+@reversion.register(follow=["participations", "citations", "relations_out", "relations_in"])
 class Event(PartialDateRange, models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(
@@ -325,7 +328,6 @@ class Event(PartialDateRange, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["search_document"])
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -433,6 +435,7 @@ class ParticipationRole(models.TextChoices):
     SPEAKER = "speaker", "Speaker"
 
 
+@reversion.register()
 class Participation(models.Model):
     """Who took part in an event, and how: an organization, a person, or a person on behalf
     of an organization."""
@@ -472,8 +475,6 @@ class Participation(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["order", "pk"]
         constraints = [
@@ -511,6 +512,7 @@ class Participation(models.Model):
         return None
 
 
+@reversion.register()
 class Citation(models.Model):
     """An event cites a source; the note says where sources disagree."""
 
@@ -522,8 +524,6 @@ class Citation(models.Model):
     note = models.TextField(
         blank=True, help_text="Where this source disagrees with others, or what it gets wrong."
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
@@ -558,6 +558,7 @@ INVERSE_LABELS = {
 }
 
 
+@reversion.register()
 class EventRelation(models.Model):
     """A typed link between two events: "<from_event> <kind> <to_event>"."""
 
@@ -572,8 +573,6 @@ class EventRelation(models.Model):
         blank=True,
         related_name="relations",
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]

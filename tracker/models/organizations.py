@@ -1,9 +1,9 @@
 """Organizations: ministries, offices, agencies, forums and the rest."""
 
+import reversion
 from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from tracker.models.fields import other_names_field, split_lines, wikidata_field
 
@@ -44,6 +44,7 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(pk__in=self.families([organization.pk])[organization.pk])
 
 
+@reversion.register(follow=["roles"])
 class Organization(models.Model):
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, help_text="The URL key; keep it stable.")
@@ -67,7 +68,6 @@ class Organization(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:

@@ -2,11 +2,11 @@
 
 import datetime
 
+import reversion
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from tracker.dates import format_range
 from tracker.models.fields import (
@@ -19,6 +19,7 @@ from tracker.models.fields import (
 )
 
 
+@reversion.register(follow=["roles"])
 class Person(models.Model):
     name = models.CharField(
         max_length=200, help_text="The name as English-language sources write it."
@@ -33,8 +34,6 @@ class Person(models.Model):
     wikidata_id = wikidata_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +61,7 @@ class RoleQuerySet(models.QuerySet):
         return self.filter(Q(ended=True) | Q(end_date__lt=today))
 
 
+@reversion.register()
 class Role(PartialDateRange, models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
     organization = models.ForeignKey(
@@ -86,7 +86,6 @@ class Role(PartialDateRange, models.Model):
         "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
     )
 
-    history = HistoricalRecords()
     objects = RoleQuerySet.as_manager()
 
     class Meta:

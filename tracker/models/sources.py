@@ -1,13 +1,14 @@
 """Sources: the citations behind every fact."""
 
+import reversion
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from tracker.dates import PartialDate
 from tracker.models.fields import precision_field
 
 
+@reversion.register()
 class Source(models.Model):
     title = models.CharField(max_length=500)
     url = models.URLField(
@@ -28,8 +29,6 @@ class Source(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_date", "title"]

@@ -1,18 +1,17 @@
 """Editable vocabularies: event types and topics."""
 
+import reversion
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from tracker.models.fields import wikidata_field
 
 
+@reversion.register()
 class EventType(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -21,13 +20,12 @@ class EventType(models.Model):
         return self.name
 
 
+@reversion.register()
 class Topic(models.Model):
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=150, unique=True)
     description = models.TextField(blank=True)
     wikidata_id = wikidata_field()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

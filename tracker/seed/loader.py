@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import reversion
 from django.db import transaction
 
 from tracker.dates import PartialDate
@@ -44,7 +45,6 @@ class SeedLoader:
 
     def save(self, obj):
         obj.full_clean()
-        obj._change_reason = CHANGE_REASON
         obj.save()
         self.created[obj._meta.verbose_name_plural] += 1
         return obj
@@ -55,8 +55,14 @@ class SeedLoader:
             self.kept[model._meta.verbose_name_plural] += 1
         return obj
 
-    @transaction.atomic
     def run(self):
+        """Load what is missing, as one revision (the History says "Loaded from the seed
+        timeline")."""
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment(CHANGE_REASON)
+            return self.load()
+
+    def load(self):
         for row in self.data["event_types"]:
             if not self.existing(EventType, slug=row["slug"]):
                 self.save(EventType(**row))
