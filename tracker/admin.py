@@ -22,6 +22,7 @@ from reversion.models import Version
 
 from tracker import history
 from tracker.admin_import import import_view
+from tracker.admin_merge import MergeActionMixin
 from tracker.forms import ChangeReasonForm, PartialDateField, PartialDateModelForm
 from tracker.models import (
     Citation,
@@ -99,6 +100,7 @@ class TrackerAdmin(VersionAdmin):
                 words = f"{verb} the version of {history.when(version.revision.date_created)}"
                 reason = getattr(request, "change_reason", "")
                 set_comment(f"{words}. {reason}" if reason else words)
+                history.refresh_restored(version.revision)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         request.restoring = ("Reverted to", self.version_or_404(version_id))
@@ -217,7 +219,7 @@ class EventAdminForm(ChangeReasonForm, PartialDateModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(TrackerAdmin):
+class EventAdmin(MergeActionMixin, TrackerAdmin):
     form = EventAdminForm
     change_list_template = "admin/tracker/event/change_list.html"
     list_display = [
@@ -238,7 +240,7 @@ class EventAdmin(TrackerAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["event_type", "topics", "parent"]
     readonly_fields = ["countries_involved", "created_at", "updated_at"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "merge_records"]
     inlines = [ParticipationInline, CitationInline, RelationOutInline, RelationInInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "event_type", "status", "published"]}),
@@ -328,7 +330,8 @@ class EventAdmin(TrackerAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TrackerAdmin):
+class OrganizationAdmin(MergeActionMixin, TrackerAdmin):
+    actions = ["merge_records"]
     list_display = ["name", "acronym", "kind", "country", "parent", "event_count"]
     list_filter = ["kind", "country"]
     list_select_related = ["parent"]
@@ -383,7 +386,8 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(TrackerAdmin):
+class PersonAdmin(MergeActionMixin, TrackerAdmin):
+    actions = ["merge_records"]
     list_display = ["name", "native_name", "country", "role_count", "event_count"]
     list_filter = ["country"]
     search_fields = ["name", "native_name", "other_names", "slug"]

@@ -33,9 +33,11 @@ from reversion.revisions import _follow_relations_recursive, _get_options
 from tracker.dates import PartialDate, format_range
 from tracker.models import (
     Citation,
+    DataVersion,
     Event,
     EventRelation,
     EventType,
+    MergedSlug,
     Organization,
     Participation,
     Person,
@@ -154,6 +156,8 @@ PARTS = {
     Organization: [(Role, "organization", "Post")],
     Person: [(Role, "person", "Post")],
 }
+for _kind in (Event, Organization, Person):
+    PARTS[_kind].append((MergedSlug, _kind._meta.model_name, "Merged record"))
 
 
 def _parts_by_revision(model, object_id, revision_ids):
@@ -306,6 +310,8 @@ class _State:
                 return f"{verb} {names.of(Event, data.get('to_event'))}"
             verb = INVERSE_LABELS.get(kind, kind)
             return f"{verb} {names.of(Event, data.get('from_event'))}"
+        if part is MergedSlug:
+            return f"{data.get('title')} (/{data.get('slug')}/ now leads here)"
         if part is Role:
             where = names.of(Organization, data["organization"]) if data.get("organization") else ""
             title = data.get("title", "")
@@ -356,10 +362,35 @@ def _period(data):
 # Writing revisions ------------------------------------------------------------------------
 
 
+def refresh_restored(revision):
+    """After a revision is restored: reversion writes rows raw, without the signals that keep
+    each event's countries and search document in step, so work them out for every event the
+    revision touches (an organization's merge undone moves participations of many)."""
+    events = set()
+    for version in revision.version_set.select_related("content_type"):
+        model = version.content_type.model_class()
+        if model is Event:
+            events.add(int(version.object_id))
+        elif model in (Participation, Citation, EventRelation):
+            data = fields_of(version)
+            events.update(data.get(key) for key in ("event", "from_event", "to_event"))
+    events.discard(None)
+    Event.objects.filter(pk__in=events).refresh_derived()
+    DataVersion.bump()
+
+
+
 def record_deletion(objects, *, user=None, comment="Deleted"):
-    """Keep a revision of ``objects`` as they are, with the rows that make up each whole
-    record, before they are deleted: reversion versions only saves, and the admin's "Recover
-    deleted …" restores a record from its last version."""
+    """Keep a revision of ``objects`` as they are before they are deleted: reversion versions
+    only saves, and the admin's "Recover deleted …" restores a record, with the rows that make
+    up the whole record, from its last version."""
+    return snapshot(objects, user=user, comment=comment)
+
+
+def snapshot(objects, *, user=None, comment=""):
+    """A revision of ``objects`` as they are now, each with the rows that make up its whole
+    record, written even if they are about to go (``create_revision`` keeps only what is
+    still there when it ends)."""
     objects = list(objects)
     if not objects:
         return None

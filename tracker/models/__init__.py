@@ -9,6 +9,7 @@ from tracker.models.events import (
     ParticipationRole,
     RelationKind,
 )
+from tracker.models.merges import MergedSlug
 from tracker.models.organizations import Organization, OrganizationKind
 from tracker.models.people import Person, Role
 from tracker.models.sources import Source
@@ -25,6 +26,7 @@ __all__ = [
     "EventRelation",
     "EventStatus",
     "EventType",
+    "MergedSlug",
     "Organization",
     "OrganizationKind",
     "Participation",

@@ -268,7 +268,9 @@ def search_document(event_texts, parties, topic_names):
 
 # A version of an event is the whole record: its participants, sources and links to other
 # events (both ways) are saved with it and restored with it (see tracker/history.py).
-@reversion.register(follow=["participations", "citations", "relations_out", "relations_in"])
+@reversion.register(
+    follow=["participations", "citations", "relations_out", "relations_in", "merged_slugs"]
+)
 class Event(PartialDateRange, models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(

@@ -44,7 +44,7 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(pk__in=self.families([organization.pk])[organization.pk])
 
 
-@reversion.register(follow=["roles"])
+@reversion.register(follow=["roles", "merged_slugs"])
 class Organization(models.Model):
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, help_text="The URL key; keep it stable.")

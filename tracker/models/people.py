@@ -19,7 +19,7 @@ from tracker.models.fields import (
 )
 
 
-@reversion.register(follow=["roles"])
+@reversion.register(follow=["roles", "merged_slugs"])
 class Person(models.Model):
     name = models.CharField(
         max_length=200, help_text="The name as English-language sources write it."

@@ -5,7 +5,7 @@ from itertools import groupby
 from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
@@ -17,6 +17,7 @@ from tracker.models import (
     Citation,
     Event,
     EventRelation,
+    MergedSlug,
     Organization,
     Participation,
     Person,
@@ -30,7 +31,29 @@ TYPEAHEAD_RESULTS = 20
 MAX_SEARCH_LENGTH = 200
 
 
-class EventDetailView(DetailView):
+class FollowsMerges:
+    """A record page at the slug of a record since merged into another answers with a
+    permanent redirect (301) to the page of the record it was merged into."""
+
+    merged_kind = ""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            merged = (
+                MergedSlug.objects.filter(kind=self.merged_kind, slug=kwargs.get("slug"))
+                .select_related(self.merged_kind)
+                .first()
+            )
+            target = merged.target if merged is not None else None
+            if target is None or not getattr(target, "published", True):
+                raise
+            return HttpResponsePermanentRedirect(target.get_absolute_url())
+
+
+class EventDetailView(FollowsMerges, DetailView):
+    merged_kind = "event"
     template_name = "tracker/event_detail.html"
     context_object_name = "event"
 
@@ -153,7 +176,8 @@ class EventsOfMixin:
         return context
 
 
-class OrganizationDetailView(EventsOfMixin, DetailView):
+class OrganizationDetailView(FollowsMerges, EventsOfMixin, DetailView):
+    merged_kind = "organization"
     template_name = "tracker/organization_detail.html"
     context_object_name = "organization"
     filter_name = "organization"
@@ -195,7 +219,8 @@ class OrganizationDetailView(EventsOfMixin, DetailView):
         return context
 
 
-class PersonDetailView(EventsOfMixin, DetailView):
+class PersonDetailView(FollowsMerges, EventsOfMixin, DetailView):
+    merged_kind = "person"
     template_name = "tracker/person_detail.html"
     context_object_name = "person"
     filter_name = "person"
