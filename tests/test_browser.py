@@ -138,3 +138,31 @@ def test_typeahead_suggests_people_and_the_field_takes_their_key(site, page):
     assert page.locator(".event-title").all_inner_texts() == [
         "Korea–U.S. AI Working Group: launch and first meeting"
     ]
+
+
+def test_an_editor_previews_a_draft_from_the_admin_also_on_a_phone(site, browser):
+    from django.contrib.auth import get_user_model
+
+    from tracker.models import Event
+
+    summit = Event.objects.get(slug="ai-seoul-summit-2024")
+    summit.published = False
+    summit.save()
+    get_user_model().objects.create_superuser("chief", "chief@example.org", "pw-chief-1")
+
+    phone = browser.new_page(viewport={"width": 375, "height": 740})
+    phone.goto(site + "/admin/login/")
+    phone.fill("#id_username", "chief")
+    phone.fill("#id_password", "pw-chief-1")
+    phone.click("input[type=submit]")
+    phone.goto(site + f"/admin/tracker/event/{summit.pk}/change/")
+    phone.click("a.viewsitelink")
+    phone.wait_for_load_state()
+
+    assert phone.url == site + summit.get_absolute_url()
+    banner = phone.get_by_role("note", name="Draft")
+    assert banner.is_visible()
+    assert banner.inner_text().startswith("Draft — not public.")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert serious_violations(phone) == []
+    phone.close()

@@ -4,6 +4,9 @@ Every public page shows only published records, the same to every reader, so a r
 can be reused until the data changes. The cache key holds the data version (bumped by every
 save or delete, see tracker/signals.py), the address asked for and today's date (which decides
 what reads as "upcoming"), so a cached page is never stale and every worker process agrees.
+
+The one exception is an editor's preview of a draft: a view marks it ``private``, and then
+neither this cache nor any cache between the site and the reader keeps it.
 """
 
 import datetime
@@ -25,6 +28,18 @@ def page_key(request):
     return f"{PREFIX}:{request.data_version}:{datetime.date.today().isoformat()}:{digest}"
 
 
+def keep_private(response):
+    """Mark a response as meant for the one reader who asked (an editor's preview): no cache
+    may store it, this one included."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def is_private(response):
+    directives = response.get("Cache-Control", "").lower().replace(" ", "").split(",")
+    return "private" in directives or "no-store" in directives
+
+
 def cached_public_page(view):
     """Serve a GET from the cache when the data has not changed since it was rendered."""
 
@@ -38,6 +53,8 @@ def cached_public_page(view):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
+            if is_private(response):
+                return response
             if response.status_code == 200:
                 cache.set(key, response)
         patch_cache_control(response, public=True, max_age=60)

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView
 from django_countries import countries
 
 from tracker import timeline_index
+from tracker.caching import keep_private
 from tracker.filters import MAX_VALUES
 from tracker.models import (
     Citation,
@@ -52,37 +53,61 @@ class FollowsMerges:
             return HttpResponsePermanentRedirect(target.get_absolute_url())
 
 
+def may_preview_drafts(user):
+    """Whether ``user`` may see a draft event's page: staff who may change events, as the
+    admin's "View on site" leads them there. (Reading ``user`` reads the session.)"""
+    return user.is_staff and user.has_perm("tracker.change_event")
+
+
 class EventDetailView(FollowsMerges, DetailView):
+    """A published event's page, the same for every reader (and so held in the page cache).
+
+    A draft is "not found", except to an editor who may change it: they get its preview, with
+    a banner, links to the other drafts it is tied to, no indexing and no caching."""
+
     merged_kind = "event"
     template_name = "tracker/event_detail.html"
     context_object_name = "event"
+    preview = False
 
     def get_queryset(self):
-        published_events = Event.objects.published().select_related("event_type")
-        return (
-            Event.objects.published()
-            .select_related("event_type", "parent")
-            .prefetch_related(
-                Prefetch(
-                    "participations",
-                    queryset=Participation.objects.select_related("organization", "person"),
-                    to_attr="participant_list",
+        return self.page_queryset(Event.objects.published(), Event.objects.published())
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            # Only on this path is the session read: a published page stays the same for all.
+            if not may_preview_drafts(self.request.user):
+                raise
+        self.preview = True
+        return super().get_object(self.page_queryset(Event.objects.drafts(), Event.objects.all()))
+
+    @staticmethod
+    def page_queryset(events, sub_events):
+        """``events`` with everything the page shows; ``sub_events`` are the sessions it lists."""
+        return events.select_related("event_type", "parent").prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("organization", "person"),
+                to_attr="participant_list",
+            ),
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("source").order_by(
+                    "source__published_date", "pk"
                 ),
-                Prefetch(
-                    "citations",
-                    queryset=Citation.objects.select_related("source").order_by(
-                        "source__published_date", "pk"
-                    ),
-                    to_attr="citation_list",
-                ),
-                Prefetch("topics", queryset=Topic.objects.order_by("name"), to_attr="topic_list"),
-                Prefetch("country_links", to_attr="country_list"),
-                # Unordered: SQLite would scan the chronology index to honour an ORDER BY here
-                # instead of looking the few children up by parent; they are sorted below.
-                Prefetch(
-                    "sub_events", queryset=published_events.order_by(), to_attr="sub_event_list"
-                ),
-            )
+                to_attr="citation_list",
+            ),
+            Prefetch("topics", queryset=Topic.objects.order_by("name"), to_attr="topic_list"),
+            Prefetch("country_links", to_attr="country_list"),
+            # Unordered: SQLite would scan the chronology index to honour an ORDER BY here
+            # instead of looking the few children up by parent; they are sorted below.
+            Prefetch(
+                "sub_events",
+                queryset=sub_events.select_related("event_type").order_by(),
+                to_attr="sub_event_list",
+            ),
         )
 
     def get_context_data(self, **kwargs):
@@ -91,18 +116,32 @@ class EventDetailView(FollowsMerges, DetailView):
         published = Event.objects.published().select_related("event_type")
         event.sub_event_list.sort(key=lambda sub: (sub.start_date, sub.last_day, sub.pk))
         canonical = self.request.build_absolute_uri(event.get_absolute_url())
+        parent = event.parent
         context.update(
             nav="timeline",
             canonical_url=canonical,
             participant_groups=self.group_by_country(event.participant_list),
-            related=self.related(event),
+            related=self.related(event, drafts=self.preview),
             previous_event=published.before(event).first(),
             next_event=published.after(event).first(),
             json_ld=event_json_ld(event, canonical, self.request),
             accessed=datetime.date.today(),
-            parent_visible=event.parent if event.parent and event.parent.published else None,
+            parent_visible=parent if parent and (parent.published or self.preview) else None,
+            preview=self.preview_context(event) if self.preview else None,
         )
         return context
+
+    @staticmethod
+    def preview_context(event):
+        """What the draft banner (in base.html) shows."""
+        return {"edit_url": reverse("admin:tracker_event_change", args=[event.pk])}
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.preview:
+            keep_private(response)
+            response.headers["X-Robots-Tag"] = "noindex"
+        return response
 
     @staticmethod
     def group_by_country(participations):
@@ -122,13 +161,18 @@ class EventDetailView(FollowsMerges, DetailView):
         return groups
 
     @staticmethod
-    def related(event):
-        """Every link to another published event, each read from this event's side (both
-        directions in one query)."""
-        relations = EventRelation.objects.filter(
-            Q(from_event=event, to_event__published=True)
-            | Q(to_event=event, from_event__published=True)
-        ).select_related("from_event__event_type", "to_event__event_type")
+    def related(event, drafts=False):
+        """Every link to another published event (or, with ``drafts``, to any event), each
+        read from this event's side (both directions in one query)."""
+        if drafts:
+            wanted = Q(from_event=event) | Q(to_event=event)
+        else:
+            wanted = Q(from_event=event, to_event__published=True) | Q(
+                to_event=event, from_event__published=True
+            )
+        relations = EventRelation.objects.filter(wanted).select_related(
+            "from_event__event_type", "to_event__event_type"
+        )
         links = []
         for relation in relations:
             if relation.from_event_id == event.pk:
