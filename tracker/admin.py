@@ -103,12 +103,16 @@ class TrackerAdmin(VersionAdmin):
                 history.refresh_restored(version.revision)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        request.restoring = ("Reverted to", self.version_or_404(version_id))
-        return super().revision_view(request, object_id, version_id, extra_context)
+        version = self.version_or_404(version_id)
+        request.restoring = ("Reverted to", version)
+        context = {**(extra_context or {}), "version": version}
+        return super().revision_view(request, object_id, version_id, context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        request.restoring = ("Recovered from", self.version_or_404(version_id))
-        return super().recover_view(request, version_id, extra_context)
+        version = self.version_or_404(version_id)
+        request.restoring = ("Recovered from", version)
+        context = {**(extra_context or {}), "version": version}
+        return super().recover_view(request, version_id, context)
 
     def version_or_404(self, version_id):
         return get_object_or_404(Version.objects.select_related("revision"), pk=version_id)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, router
+from django.db import router
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -45,6 +45,7 @@ from tracker.models import (
     Source,
     Topic,
 )
+from tracker.models.bulk import insert_rows
 from tracker.models.events import INVERSE_LABELS, ParticipationRole, RelationKind
 
 ARROW = "\u2192"
@@ -429,20 +430,24 @@ def bulk_revision(querysets, *, user=None, comment="", date=None, using="default
         user=user if user is not None and user.is_authenticated else None,
         comment=comment,
     )
+    columns = ["revision_id", "content_type_id", "object_id", "db", "format"]
+    columns += ["serialized_data", "object_repr"]
     for queryset in querysets:
-        Version.objects.using(using).bulk_create(
-            _versions(queryset, revision, using), batch_size=1000
-        )
+        insert_rows(Version, columns, _versions(queryset, revision.pk, using), using=using)
     return revision
 
 
-def _versions(queryset, revision, using):
+def _versions(queryset, revision_id, using):
+    """Rows of reversion's version table for ``queryset``: the JSON Django's serializer
+    writes (values as the database gives them; dates and times as DjangoJSONEncoder writes
+    them; many-to-many links as lists of keys), made from plain rows."""
     model = queryset.model
     label = model._meta.label_lower
     content_type = ContentType.objects.get_for_model(model)
     local = [f for f in model._meta.concrete_fields if not f.primary_key]
     m2m = list(model._meta.many_to_many)
     names = [f.attname for f in local]
+    keys = [f.name for f in local]
     links = {}
     for many in m2m:
         through = many.remote_field.through
@@ -457,27 +462,11 @@ def _versions(queryset, revision, using):
             linked[owner].append(other)
         links[many.name] = linked
     encoder = DjangoJSONEncoder()
-    connection = connections[using]
     for row in queryset.order_by("pk").values_list("pk", *names).iterator(chunk_size=2000):
-        pk, values = row[0], row[1:]
-        fields = {}
-        for model_field, value in zip(local, values, strict=True):
-            if value is not None and model_field.get_internal_type() == "DateTimeField":
-                value = (
-                    value
-                    if timezone.is_aware(value) or not connection.settings_dict.get("USE_TZ", True)
-                    else timezone.make_aware(value, datetime.UTC)
-                )
-            fields[model_field.name] = value
+        pk = row[0]
+        fields = dict(zip(keys, row[1:], strict=True))
         for name, linked in links.items():
             fields[name] = linked.get(pk, [])
-        data = [{"model": label, "pk": pk, "fields": fields}]
-        yield Version(
-            revision=revision,
-            content_type=content_type,
-            object_id=str(pk),
-            db=using,
-            format="json",
-            serialized_data=encoder.encode(data),
-            object_repr=str(fields.get("title") or fields.get("name") or f"{label} {pk}")[:1000],
-        )
+        data = encoder.encode([{"model": label, "pk": pk, "fields": fields}])
+        name = fields.get("title") or fields.get("name") or f"{label} {pk}"
+        yield (revision_id, content_type.pk, str(pk), using, "json", data, str(name)[:1000])
