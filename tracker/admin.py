@@ -15,6 +15,11 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.admin_import import import_view
+from tracker.duplicates import (
+    WarnOfDuplicateEvents,
+    WarnOfDuplicateOrganizations,
+    WarnOfDuplicatePeople,
+)
 from tracker.forms import PartialDateField, PartialDateModelForm
 from tracker.models import (
     Citation,
@@ -110,7 +115,7 @@ class RelationInInline(admin.TabularInline):
     verbose_name_plural = "relations: another event … this event"
 
 
-class EventAdminForm(PartialDateModelForm):
+class EventAdminForm(WarnOfDuplicateEvents, PartialDateModelForm):
     partial_dates = ("start", "end")
     start = PartialDateField(label="Starts")
     end = PartialDateField(label="Ends", required=False)
@@ -229,8 +234,13 @@ class EventAdmin(TrackerAdmin):
 # Organizations and people -------------------------------------------------------------------
 
 
+class OrganizationAdminForm(WarnOfDuplicateOrganizations, forms.ModelForm):
+    pass
+
+
 @admin.register(Organization)
 class OrganizationAdmin(TrackerAdmin):
+    form = OrganizationAdminForm
     list_display = ["name", "acronym", "kind", "country", "parent", "event_count"]
     list_filter = ["kind", "country"]
     list_select_related = ["parent"]
@@ -284,8 +294,13 @@ class RoleInline(admin.TabularInline):
     verbose_name_plural = "posts held over time"
 
 
+class PersonAdminForm(WarnOfDuplicatePeople, forms.ModelForm):
+    pass
+
+
 @admin.register(Person)
 class PersonAdmin(TrackerAdmin):
+    form = PersonAdminForm
     list_display = ["name", "native_name", "country", "role_count", "event_count"]
     list_filter = ["country"]
     search_fields = ["name", "native_name", "other_names", "slug"]
