@@ -23,6 +23,11 @@ from reversion.models import Version
 from tracker import history
 from tracker.admin_import import import_view
 from tracker.admin_merge import MergeActionMixin
+from tracker.duplicates import (
+    WarnOfDuplicateEvents,
+    WarnOfDuplicateOrganizations,
+    WarnOfDuplicatePeople,
+)
 from tracker.forms import ChangeReasonForm, PartialDateField, PartialDateModelForm
 from tracker.models import (
     Citation,
@@ -212,7 +217,7 @@ class RelationInInline(admin.TabularInline):
     verbose_name_plural = "relations: another event … this event"
 
 
-class EventAdminForm(ChangeReasonForm, PartialDateModelForm):
+class EventAdminForm(WarnOfDuplicateEvents, ChangeReasonForm, PartialDateModelForm):
     partial_dates = ("start", "end")
     start = PartialDateField(label="Starts")
     end = PartialDateField(label="Ends", required=False)
@@ -333,8 +338,13 @@ class EventAdmin(MergeActionMixin, TrackerAdmin):
 # Organizations and people -------------------------------------------------------------------
 
 
+class OrganizationAdminForm(WarnOfDuplicateOrganizations, ChangeReasonForm):
+    pass
+
+
 @admin.register(Organization)
 class OrganizationAdmin(MergeActionMixin, TrackerAdmin):
+    form = OrganizationAdminForm
     actions = ["merge_records"]
     list_display = ["name", "acronym", "kind", "country", "parent", "event_count"]
     list_filter = ["kind", "country"]
@@ -389,8 +399,13 @@ class RoleInline(admin.TabularInline):
     verbose_name_plural = "posts held over time"
 
 
+class PersonAdminForm(WarnOfDuplicatePeople, ChangeReasonForm):
+    pass
+
+
 @admin.register(Person)
 class PersonAdmin(MergeActionMixin, TrackerAdmin):
+    form = PersonAdminForm
     actions = ["merge_records"]
     list_display = ["name", "native_name", "country", "role_count", "event_count"]
     list_filter = ["country"]

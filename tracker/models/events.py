@@ -361,6 +361,15 @@ class Event(PartialDateRange, models.Model):
                 condition=Q(published=True),
                 name="event_status_chronology",
             ),
+            # Drafts of a type by date, for the duplicate check when an event is added
+            # (tracker/duplicates.py: published events use event_type_chronology). Drafts
+            # are few, so the index is small; without it the check reads every event of the
+            # type to find the drafts among them.
+            models.Index(
+                fields=["event_type", "start_date", "last_day", "id"],
+                condition=Q(published=False),
+                name="event_type_drafts",
+            ),
             # PostgreSQL also has a GIN index on to_tsvector('english', search_document) for
             # full-text search: see migrations/0002_search_index.py and tracker/search.py.
         ]
