@@ -7,6 +7,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
@@ -157,16 +158,20 @@ class TrackerAdmin(VersionAdmin):
     def delete_queryset(self, request, queryset):
         history.record_deletion(queryset, user=request.user)
         super().delete_queryset(request, queryset)
+    class Media:
+        css = {"all": ["tracker/admin.css"]}
 
 
 # Events -------------------------------------------------------------------------------------
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(admin.StackedInline):
     model = Participation
     extra = 0
     autocomplete_fields = ["organization", "person", "source"]
-    fields = ["organization", "person", "role", "title", "order", "source"]
+    # Stacked, two lines a row, so the row fits 1024 px and its Delete box stays in sight.
+    fields = [("organization", "person", "role"), ("title", "source", "order")]
+    classes = ["compact-inline"]
     verbose_name = "participant"
     verbose_name_plural = "participants: an organization, a person, or a person on behalf of one"
 
@@ -192,27 +197,30 @@ class CitationInline(admin.StackedInline):
     formset = CitationFormSet
     extra = 0
     autocomplete_fields = ["source"]
-    fields = ["source", "quote", "note"]
+    fields = ["source", ("quote", "note")]
+    classes = ["compact-inline"]
     verbose_name = "source"
     verbose_name_plural = "sources (a published event cites at least one)"
 
 
-class RelationOutInline(admin.TabularInline):
+class RelationOutInline(admin.StackedInline):
     model = EventRelation
     fk_name = "from_event"
     extra = 0
     autocomplete_fields = ["to_event", "source"]
-    fields = ["kind", "to_event", "note", "source"]
+    fields = [("kind", "to_event"), ("note", "source")]
+    classes = ["compact-inline"]
     verbose_name = "relation: this event …"
     verbose_name_plural = "relations: this event … another event"
 
 
-class RelationInInline(admin.TabularInline):
+class RelationInInline(admin.StackedInline):
     model = EventRelation
     fk_name = "to_event"
     extra = 0
     autocomplete_fields = ["from_event", "source"]
-    fields = ["from_event", "kind", "note", "source"]
+    fields = [("from_event", "kind"), ("note", "source")]
+    classes = ["compact-inline"]
     verbose_name = "relation: … this event"
     verbose_name_plural = "relations: another event … this event"
 
@@ -225,6 +233,8 @@ class EventAdminForm(WarnOfDuplicateEvents, ChangeReasonForm, PartialDateModelFo
     class Meta:
         model = Event
         exclude = ["start_date", "start_precision", "end_date", "end_precision"]
+        # Two searchable panes instead of a 250-line list of countries.
+        widgets = {"extra_countries": FilteredSelectMultiple("countries", is_stacked=False)}
 
 
 @admin.register(Event)
@@ -389,12 +399,13 @@ class RoleForm(PartialDateModelForm):
         exclude = ["start_date", "start_precision", "end_date", "end_precision"]
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(admin.StackedInline):
     model = Role
     form = RoleForm
     extra = 0
     autocomplete_fields = ["organization", "source"]
-    fields = ["title", "organization", "start", "end", "ended", "source"]
+    fields = [("title", "organization"), ("start", "end", "ended", "source")]
+    classes = ["compact-inline"]
     verbose_name = "post held"
     verbose_name_plural = "posts held over time"
 
