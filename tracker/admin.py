@@ -8,13 +8,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.admin_import import import_view
+from tracker.admin_messages import ConstraintMessagesFormSet
 from tracker.forms import PartialDateField, PartialDateModelForm
 from tracker.models import (
     Citation,
@@ -57,6 +57,7 @@ class TrackerAdmin(SimpleHistoryAdmin):
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
+    formset = ConstraintMessagesFormSet
     extra = 0
     autocomplete_fields = ["organization", "person", "source"]
     fields = ["organization", "person", "role", "title", "order", "source"]
@@ -64,7 +65,7 @@ class ParticipationInline(admin.TabularInline):
     verbose_name_plural = "participants: an organization, a person, or a person on behalf of one"
 
 
-class CitationFormSet(BaseInlineFormSet):
+class CitationFormSet(ConstraintMessagesFormSet):
     def clean(self):
         super().clean()
         if not self.instance.published:
@@ -92,6 +93,7 @@ class CitationInline(admin.StackedInline):
 
 class RelationOutInline(admin.TabularInline):
     model = EventRelation
+    formset = ConstraintMessagesFormSet
     fk_name = "from_event"
     extra = 0
     autocomplete_fields = ["to_event", "source"]
@@ -102,6 +104,7 @@ class RelationOutInline(admin.TabularInline):
 
 class RelationInInline(admin.TabularInline):
     model = EventRelation
+    formset = ConstraintMessagesFormSet
     fk_name = "to_event"
     extra = 0
     autocomplete_fields = ["from_event", "source"]
@@ -277,6 +280,7 @@ class RoleForm(PartialDateModelForm):
 class RoleInline(admin.TabularInline):
     model = Role
     form = RoleForm
+    formset = ConstraintMessagesFormSet
     extra = 0
     autocomplete_fields = ["organization", "source"]
     fields = ["title", "organization", "start", "end", "ended", "source"]

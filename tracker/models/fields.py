@@ -38,28 +38,52 @@ def aligned(prefix):
 
 
 def partial_date_constraints(model_name, *, start_required):
-    """The database constraints every start/end pair of partial dates obeys."""
+    """The database constraints every start/end pair of partial dates obeys, each with the
+    message an editor reads when a record breaks it."""
     start_given = Q(start_date__isnull=False) & ~Q(start_precision="")
     start_missing = Q(start_date__isnull=True) & Q(start_precision="")
     return [
         models.CheckConstraint(
             condition=start_given if start_required else (start_given | start_missing),
             name=f"{model_name}_start_precision_given",
+            violation_error_message=(
+                "Give the start date as YYYY, YYYY-MM or YYYY-MM-DD."
+                if start_required
+                else "Give the start date as YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty."
+            ),
         ),
         models.CheckConstraint(
             condition=(Q(end_date__isnull=True) & Q(end_precision=""))
             | (Q(end_date__isnull=False) & ~Q(end_precision="")),
             name=f"{model_name}_end_precision_given",
+            violation_error_message=(
+                "Give the end date as YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty."
+            ),
         ),
-        models.CheckConstraint(condition=aligned("start"), name=f"{model_name}_start_aligned"),
-        models.CheckConstraint(condition=aligned("end"), name=f"{model_name}_end_aligned"),
+        models.CheckConstraint(
+            condition=aligned("start"),
+            name=f"{model_name}_start_aligned",
+            violation_error_message=ALIGNED_MESSAGE.format(end="start"),
+        ),
+        models.CheckConstraint(
+            condition=aligned("end"),
+            name=f"{model_name}_end_aligned",
+            violation_error_message=ALIGNED_MESSAGE.format(end="end"),
+        ),
         models.CheckConstraint(
             condition=Q(end_date__isnull=True)
             | Q(start_date__isnull=True)
             | Q(end_date__gte=F("start_date")),
             name=f"{model_name}_end_not_before_start",
+            violation_error_message="The end cannot be before the start: correct either date.",
         ),
     ]
+
+
+ALIGNED_MESSAGE = (
+    "When only the month or the year of the {end} is known, enter it as YYYY-MM or YYYY: "
+    "it is stored as the first day of that month or year."
+)
 
 
 class PartialDateRange:
