@@ -7,7 +7,7 @@ from django.db.models import CheckConstraint, UniqueConstraint
 
 from tests import factories
 from tests.test_admin import admin_url, change_form_data, event_form, inline_management
-from tracker.models import Event
+from tracker.models import Event, Person
 
 
 def every_constraint():
@@ -131,3 +131,78 @@ def test_no_admin_page_shows_a_constraint_name(editor_client, seeded, model):
     page = editor_client.get(admin_url(model, "add")).content.decode()
     for _, constraint in every_constraint():
         assert constraint.name not in page
+
+
+# A range whose end is more precise than its start ------------------------------------------
+
+VAGUER_START = (
+    "The end (5 March 2025) falls within the start (March 2025) and is more precise: enter "
+    "the start as precisely (a day, YYYY-MM-DD), or leave the end empty."
+)
+
+
+def test_an_event_whose_end_falls_in_its_month_to_the_day_is_told_to_give_the_start_day(
+    editor_client,
+):
+    event_type = factories.EventTypeFactory(slug="dialogue", name="Dialogue")
+    data = event_form(event_type, start="2025-03", end="2025-03-05")
+    errors = errors_of(editor_client.post(admin_url("event", "add"), data))
+    assert errors == [VAGUER_START]
+    assert not Event.objects.exists()
+
+
+def test_an_event_from_a_month_to_a_day_in_a_later_month_is_kept_as_given(editor_client):
+    event_type = factories.EventTypeFactory(slug="dialogue", name="Dialogue")
+    data = event_form(event_type, start="2025-03", end="2025-06-05")
+    response = editor_client.post(admin_url("event", "add"), data)
+    assert response.status_code == 302
+    assert Event.objects.get().date_display == "March 2025 – 5 June 2025"
+
+
+def test_a_year_start_with_a_month_end_in_that_year_is_refused_too(event_factory):
+    from django.core.exceptions import ValidationError
+
+    from tracker.dates import PartialDate
+
+    event = event_factory.build(event_type=factories.EventTypeFactory())
+    event.start, event.end = PartialDate.parse("2024"), PartialDate.parse("2024-06")
+    with pytest.raises(ValidationError) as refused:
+        event.full_clean()
+    assert refused.value.message_dict["end_date"] == [
+        "The end (June 2024) falls within the start (2024) and is more precise: enter the "
+        "start as precisely (a month, YYYY-MM), or leave the end empty."
+    ]
+    event.end = PartialDate.parse("2025-06")
+    event.full_clean()
+
+
+def person_form(**roles):
+    data = {
+        "name": "Jane Doe",
+        "slug": "jane-doe",
+        "native_name": "",
+        "other_names": "",
+        "country": "US",
+        "bio": "",
+        "wikidata_id": "",
+        **inline_management("roles", 1),
+        "roles-0-title": "Minister",
+    }
+    data.update({f"roles-0-{name}": value for name, value in roles.items()})
+    return data
+
+
+def test_a_post_held_from_a_month_until_a_day_of_that_month_is_refused_in_words(editor_client):
+    response = editor_client.post(
+        admin_url("person", "add"), person_form(start="2025-03", end="2025-03-05")
+    )
+    assert errors_of(response) == [VAGUER_START]
+
+
+def test_a_post_held_from_a_month_until_a_day_months_later_is_kept(editor_client):
+    response = editor_client.post(
+        admin_url("person", "add"), person_form(start="2025-03", end="2025-06-05")
+    )
+    assert response.status_code == 302
+    role = Person.objects.get(slug="jane-doe").roles.get()
+    assert role.period == "March 2025 – 5 June 2025"

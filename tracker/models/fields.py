@@ -86,6 +86,19 @@ ALIGNED_MESSAGE = (
 )
 
 
+PRECISION_FORMATS = {Precision.DAY: "a day, YYYY-MM-DD", Precision.MONTH: "a month, YYYY-MM"}
+FINER = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
+
+
+def end_inside_vaguer_start(start, end):
+    """Whether the end falls inside the start's period yet is more precise: "March 2025 –
+    5 March 2025" cannot stand, as whoever knows the end to the day knows when in March it
+    began. An end in a later period is honest: "March 2025 – 5 June 2025"."""
+    if not start or not end or FINER[end.precision] <= FINER[start.precision]:
+        return False
+    return start.contains(end.first)
+
+
 class PartialDateRange:
     """Read ``start`` and ``end`` as PartialDates from the four date fields of a model."""
 
@@ -132,6 +145,12 @@ class PartialDateRange:
                     )
         if not errors and self.start and self.end and self.end.first < self.start.first:
             errors["end_date"] = "The end cannot be before the start."
+        elif not errors and end_inside_vaguer_start(self.start, self.end):
+            errors["end_date"] = (
+                f"The end ({self.end}) falls within the start ({self.start}) and is more "
+                f"precise: enter the start as precisely "
+                f"({PRECISION_FORMATS[self.end.precision]}), or leave the end empty."
+            )
         if errors:
             raise ValidationError(errors)
 
