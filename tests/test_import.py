@@ -187,9 +187,10 @@ def test_the_report_names_each_problem_with_its_line_field_value_and_fix(vocabul
 
 
 def test_an_end_inside_a_vaguer_start_is_refused_as_the_admin_refuses_it(vocabulary, tmp_path):
+    source = "https://a.example.org/1"
     rows = csv_file(
-        ["inside", "Inside", "dialogue", "held", "2025-03", "2025-03-05", "https://a.example.org/1"],
-        ["later", "Later", "dialogue", "held", "2025-03", "2025-06-05", "https://a.example.org/1"],
+        ["inside", "Inside", "dialogue", "held", "2025-03", "2025-03-05", source],
+        ["later", "Later", "dialogue", "held", "2025-03", "2025-06-05", source],
     )
     status, out = run(tmp_path, rows, "--skip-invalid")
     assert status == 1

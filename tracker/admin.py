@@ -64,6 +64,9 @@ class ParticipationInline(admin.TabularInline):
     verbose_name = "participant"
     verbose_name_plural = "participants: an organization, a person, or a person on behalf of one"
 
+    def get_queryset(self, request):  # each row's title names them
+        return super().get_queryset(request).select_related("organization", "person")
+
 
 class CitationFormSet(ConstraintMessagesFormSet):
     def clean(self):
@@ -90,6 +93,9 @@ class CitationInline(admin.StackedInline):
     verbose_name = "source"
     verbose_name_plural = "sources (a published event cites at least one)"
 
+    def get_queryset(self, request):  # each row's title is its source
+        return super().get_queryset(request).select_related("source")
+
 
 class RelationOutInline(admin.TabularInline):
     model = EventRelation
@@ -101,6 +107,9 @@ class RelationOutInline(admin.TabularInline):
     verbose_name = "relation: this event …"
     verbose_name_plural = "relations: this event … another event"
 
+    def get_queryset(self, request):  # each row's title names both events
+        return super().get_queryset(request).select_related("from_event", "to_event")
+
 
 class RelationInInline(admin.TabularInline):
     model = EventRelation
@@ -111,6 +120,9 @@ class RelationInInline(admin.TabularInline):
     fields = ["from_event", "kind", "note", "source"]
     verbose_name = "relation: … this event"
     verbose_name_plural = "relations: another event … this event"
+
+    def get_queryset(self, request):  # each row's title names both events
+        return super().get_queryset(request).select_related("from_event", "to_event")
 
 
 class EventAdminForm(PartialDateModelForm):
@@ -286,6 +298,9 @@ class RoleInline(admin.TabularInline):
     fields = ["title", "organization", "start", "end", "ended", "source"]
     verbose_name = "post held"
     verbose_name_plural = "posts held over time"
+
+    def get_queryset(self, request):  # each row's title names the person and organization
+        return super().get_queryset(request).select_related("person", "organization")
 
 
 @admin.register(Person)

@@ -551,7 +551,8 @@ class Citation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.event_id} cites {self.source}"
+        # The source, as the event page's "Source:" row reads it.
+        return str(self.source)
 
 
 class RelationKind(models.TextChoices):
