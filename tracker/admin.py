@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.admin_import import import_view
-from tracker.admin_messages import ConstraintMessagesFormSet
+from tracker.admin_messages import ConstraintMessagesFormSet, ProtectedRecordsAdmin
 from tracker.forms import PartialDateField, PartialDateModelForm
 from tracker.models import (
     Citation,
@@ -39,8 +39,9 @@ NO_SOURCE_MESSAGE = (
 )
 
 
-class TrackerAdmin(SimpleHistoryAdmin):
-    """What every record's admin shares: history with restore, paging, https URLs.
+class TrackerAdmin(ProtectedRecordsAdmin, SimpleHistoryAdmin):
+    """What every record's admin shares: history with restore, paging, https URLs, a delete
+    page that names each record blocking the delete.
 
     Slugs are prepopulated from the name on the add page only: Django's script leaves a saved
     slug alone, so renaming a record never changes its URL."""
