@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.admin_import import import_view
+from tracker.admin_lists import CountryInUseFilter, OrganizationFilter, PersonFilter, search_events
 from tracker.admin_messages import ConstraintMessagesFormSet, ProtectedRecordsAdmin
 from tracker.forms import PartialDateField, PartialDateModelForm
 from tracker.models import (
@@ -149,9 +150,18 @@ class EventAdmin(TrackerAdmin):
         "updated_at",
     ]
     list_display_links = ["title"]
-    list_filter = ["published", "status", "event_type", "start_precision", "topics", "country"]
+    list_filter = [
+        "published",
+        "status",
+        "event_type",
+        "start_precision",
+        "topics",
+        CountryInUseFilter,
+        OrganizationFilter,
+        PersonFilter,
+    ]
     list_select_related = ["event_type"]
-    search_fields = ["title", "slug", "summary"]
+    search_fields = ["title", "slug", "summary"]  # and participants and sources: search_events
     date_hierarchy = "start_date"
     ordering = ["-start_date", "-pk"]
     prepopulated_fields = {"slug": ["title"]}
@@ -180,6 +190,9 @@ class EventAdmin(TrackerAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(source_total=Count("citations"))
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_events(queryset, search_term, self.get_search_fields(request))
 
     def get_urls(self):
         import_url = path(
