@@ -29,6 +29,7 @@ from tracker.models import (
     Source,
     Topic,
 )
+from tracker.slugs import SLUG_SOURCES
 
 admin.site.site_header = "AI Policy Tracker: editors"
 admin.site.site_title = "AI Policy Tracker"
@@ -52,6 +53,25 @@ class TrackerAdmin(ProtectedRecordsAdmin, SimpleHistoryAdmin):
     # Django 6 assumes https for a URL typed without a scheme; do so already.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     save_on_top = True
+
+    @property
+    def media(self):
+        # The tracker's slug rule in the prepopulated slug (after Django's urlify.js, which
+        # it wraps); a file, not an inline script, so a Content-Security-Policy can allow it.
+        media = super().media
+        if self.prepopulated_fields:
+            media += forms.Media(js=["admin/js/urlify.js", "tracker/admin/slugs.js"])
+        return media
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            # Left empty (no script, or cleared), the slug is made on save by the same rule:
+            # see tracker/slugs.py.
+            field.required = False
+            source = SLUG_SOURCES[db_field.model._meta.label_lower]
+            field.help_text = f"{field.help_text} Left empty, it is made from the {source}.".strip()
+        return field
 
 
 # Events -------------------------------------------------------------------------------------
