@@ -166,3 +166,23 @@ def test_an_editor_previews_a_draft_from_the_admin_also_on_a_phone(site, browser
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert serious_violations(phone) == []
     phone.close()
+
+
+def test_the_admin_makes_the_same_slug_from_a_title_as_the_server(site, page, django_user_model):
+    from tests.test_slugs import CASES
+    from tracker.slugs import slug_for
+
+    django_user_model.objects.create_superuser("slugger", "s@example.org", "pw-slugger-1")
+    page.goto(site + "/admin/tracker/event/add/")
+    page.fill("#id_username", "slugger")
+    page.fill("#id_password", "pw-slugger-1")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#id_title")
+
+    page.locator("#id_title").press_sequentially("Korea–U.S. AI dialogue")
+    assert page.locator("#id_slug").input_value() == "korea-us-ai-dialogue"
+
+    made = page.evaluate(
+        "cases => cases.map(name => URLify(name, 200, false))", [n for n, _ in CASES]
+    )
+    assert made == [slug_for(name) for name, _ in CASES]

@@ -187,6 +187,21 @@ def test_the_report_names_each_problem_with_its_line_field_value_and_fix(vocabul
     assert not Event.objects.exists()  # the good row is not written either
 
 
+def test_an_end_inside_a_vaguer_start_is_refused_as_the_admin_refuses_it(vocabulary, tmp_path):
+    source = "https://a.example.org/1"
+    rows = csv_file(
+        ["inside", "Inside", "dialogue", "held", "2025-03", "2025-03-05", source],
+        ["later", "Later", "dialogue", "held", "2025-03", "2025-06-05", source],
+    )
+    status, out = run(tmp_path, rows, "--skip-invalid")
+    assert status == 1
+    assert (
+        'line 2, end: "2025-03-05" falls within the start (2025-03) and is more precise: '
+        "give the start as precisely, or leave the end empty." in out
+    )
+    assert Event.objects.get().date_display == "March 2025 – 5 June 2025"
+
+
 def test_skip_invalid_writes_the_good_rows_and_still_fails(vocabulary, tmp_path):
     status, out = run(tmp_path, BAD_ROWS, "--skip-invalid")
     assert status == 1

@@ -11,7 +11,6 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,7 +22,9 @@ from reversion.models import Version
 
 from tracker import history
 from tracker.admin_import import import_view
+from tracker.admin_lists import CountryInUseFilter, OrganizationFilter, PersonFilter, search_events
 from tracker.admin_merge import MergeActionMixin
+from tracker.admin_messages import ConstraintMessagesFormSet, ProtectedRecordsAdmin
 from tracker.duplicates import (
     WarnOfDuplicateEvents,
     WarnOfDuplicateOrganizations,
@@ -42,6 +43,7 @@ from tracker.models import (
     Source,
     Topic,
 )
+from tracker.slugs import SLUG_SOURCES
 
 admin.site.site_header = "AI Policy Tracker: editors"
 admin.site.site_title = "AI Policy Tracker"
@@ -53,10 +55,11 @@ NO_SOURCE_MESSAGE = (
 )
 
 
-class TrackerAdmin(VersionAdmin):
+class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
     """What every record's admin shares: versions of the whole record (django-reversion),
     told in words on the History page, with revert and recovery of deleted records; an
-    optional reason for each change; paging; https URLs.
+    optional reason for each change; paging; https URLs; a delete page that names each
+    record blocking the delete.
 
     Slugs are prepopulated from the name on the add page only: Django's script leaves a saved
     slug alone, so renaming a record never changes its URL."""
@@ -158,8 +161,25 @@ class TrackerAdmin(VersionAdmin):
     def delete_queryset(self, request, queryset):
         history.record_deletion(queryset, user=request.user)
         super().delete_queryset(request, queryset)
-    class Media:
-        css = {"all": ["tracker/admin.css"]}
+
+    @property
+    def media(self):
+        # The tracker's slug rule in the prepopulated slug (after Django's urlify.js, which
+        # it wraps); a file, not an inline script, so a Content-Security-Policy can allow it.
+        media = super().media + forms.Media(css={"all": ["tracker/admin.css"]})
+        if self.prepopulated_fields:
+            media += forms.Media(js=["admin/js/urlify.js", "tracker/admin/slugs.js"])
+        return media
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            # Left empty (no script, or cleared), the slug is made on save by the same rule:
+            # see tracker/slugs.py.
+            field.required = False
+            source = SLUG_SOURCES[db_field.model._meta.label_lower]
+            field.help_text = f"{field.help_text} Left empty, it is made from the {source}.".strip()
+        return field
 
 
 # Events -------------------------------------------------------------------------------------
@@ -167,6 +187,7 @@ class TrackerAdmin(VersionAdmin):
 
 class ParticipationInline(admin.StackedInline):
     model = Participation
+    formset = ConstraintMessagesFormSet
     extra = 0
     autocomplete_fields = ["organization", "person", "source"]
     # Stacked, two lines a row, so the row fits 1024 px and its Delete box stays in sight.
@@ -175,8 +196,11 @@ class ParticipationInline(admin.StackedInline):
     verbose_name = "participant"
     verbose_name_plural = "participants: an organization, a person, or a person on behalf of one"
 
+    def get_queryset(self, request):  # each row's title names them
+        return super().get_queryset(request).select_related("organization", "person")
 
-class CitationFormSet(BaseInlineFormSet):
+
+class CitationFormSet(ConstraintMessagesFormSet):
     def clean(self):
         super().clean()
         if not self.instance.published:
@@ -202,9 +226,13 @@ class CitationInline(admin.StackedInline):
     verbose_name = "source"
     verbose_name_plural = "sources (a published event cites at least one)"
 
+    def get_queryset(self, request):  # each row's title is its source
+        return super().get_queryset(request).select_related("source")
+
 
 class RelationOutInline(admin.StackedInline):
     model = EventRelation
+    formset = ConstraintMessagesFormSet
     fk_name = "from_event"
     extra = 0
     autocomplete_fields = ["to_event", "source"]
@@ -213,9 +241,13 @@ class RelationOutInline(admin.StackedInline):
     verbose_name = "relation: this event …"
     verbose_name_plural = "relations: this event … another event"
 
+    def get_queryset(self, request):  # each row's title names both events
+        return super().get_queryset(request).select_related("from_event", "to_event")
+
 
 class RelationInInline(admin.StackedInline):
     model = EventRelation
+    formset = ConstraintMessagesFormSet
     fk_name = "to_event"
     extra = 0
     autocomplete_fields = ["from_event", "source"]
@@ -223,6 +255,9 @@ class RelationInInline(admin.StackedInline):
     classes = ["compact-inline"]
     verbose_name = "relation: … this event"
     verbose_name_plural = "relations: another event … this event"
+
+    def get_queryset(self, request):  # each row's title names both events
+        return super().get_queryset(request).select_related("from_event", "to_event")
 
 
 class EventAdminForm(WarnOfDuplicateEvents, ChangeReasonForm, PartialDateModelForm):
@@ -251,9 +286,18 @@ class EventAdmin(MergeActionMixin, TrackerAdmin):
         "updated_at",
     ]
     list_display_links = ["title"]
-    list_filter = ["published", "status", "event_type", "start_precision", "topics", "country"]
+    list_filter = [
+        "published",
+        "status",
+        "event_type",
+        "start_precision",
+        "topics",
+        CountryInUseFilter,
+        OrganizationFilter,
+        PersonFilter,
+    ]
     list_select_related = ["event_type"]
-    search_fields = ["title", "slug", "summary"]
+    search_fields = ["title", "slug", "summary"]  # and participants and sources: search_events
     date_hierarchy = "start_date"
     ordering = ["-start_date", "-pk"]
     prepopulated_fields = {"slug": ["title"]}
@@ -282,6 +326,9 @@ class EventAdmin(MergeActionMixin, TrackerAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(source_total=Count("citations"))
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_events(queryset, search_term, self.get_search_fields(request))
 
     def get_urls(self):
         import_url = path(
@@ -402,12 +449,16 @@ class RoleForm(PartialDateModelForm):
 class RoleInline(admin.StackedInline):
     model = Role
     form = RoleForm
+    formset = ConstraintMessagesFormSet
     extra = 0
     autocomplete_fields = ["organization", "source"]
     fields = [("title", "organization"), ("start", "end", "ended", "source")]
     classes = ["compact-inline"]
     verbose_name = "post held"
     verbose_name_plural = "posts held over time"
+
+    def get_queryset(self, request):  # each row's title names the person and organization
+        return super().get_queryset(request).select_related("person", "organization")
 
 
 class PersonAdminForm(WarnOfDuplicatePeople, ChangeReasonForm):

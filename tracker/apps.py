@@ -6,11 +6,14 @@ class TrackerConfig(AppConfig):
     verbose_name = "AI Policy Tracker"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_save
 
         from tracker import signals  # noqa: F401  (connects the receivers)
+        from tracker.slugs import SLUG_SOURCES, fill_empty_slug
 
         post_migrate.connect(keep_search_index, sender=self)
+        for label in SLUG_SOURCES:
+            pre_save.connect(fill_empty_slug, sender=label, dispatch_uid=f"slug:{label}")
 
 
 def keep_search_index(sender, using, **kwargs):

@@ -31,7 +31,7 @@ from tracker.models import (
     Source,
     Topic,
 )
-from tracker.models.fields import wikidata_validator
+from tracker.models.fields import end_inside_vaguer_start, wikidata_validator
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 # A reference meant as a URL (a scheme and a slash, or www.), right or wrong, not a title.
@@ -413,6 +413,13 @@ class Checker:
             end = existing.end
         if start and end and end.first < start.first:
             self.problem("end", end.isoformat(), f"is before the start ({start.isoformat()}).")
+        elif end_inside_vaguer_start(start, end):
+            self.problem(
+                "end",
+                end.isoformat(),
+                f"falls within the start ({start.isoformat()}) and is more precise: give the "
+                "start as precisely, or leave the end empty.",
+            )
 
     # Links to other records ------------------------------------------------------------
 

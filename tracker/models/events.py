@@ -4,7 +4,6 @@ import datetime
 from collections import defaultdict
 
 import reversion
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
@@ -376,9 +375,18 @@ class Event(PartialDateRange, models.Model):
         constraints = [
             *partial_date_constraints("event", start_required=True),
             models.CheckConstraint(
-                condition=Q(last_day__gte=F("start_date")), name="event_last_day_after_start"
+                condition=Q(last_day__gte=F("start_date")),
+                name="event_last_day_after_start",
+                violation_error_message="The end cannot be before the start: correct either date.",
             ),
-            models.CheckConstraint(condition=~Q(parent=F("pk")), name="event_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="event_not_own_parent",
+                violation_error_message=(
+                    "An event cannot be part of itself: choose another event under "
+                    "“Part of”, or leave it empty."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -427,7 +435,11 @@ class EventCountry(models.Model):
     class Meta:
         verbose_name_plural = "event countries"
         constraints = [
-            models.UniqueConstraint(fields=["event", "country"], name="event_country_unique"),
+            models.UniqueConstraint(
+                fields=["event", "country"],
+                name="event_country_unique",
+                violation_error_message="This event already involves this country.",
+            ),
         ]
         indexes = [models.Index(fields=["country", "event"], name="event_country_by_country")]
 
@@ -492,6 +504,10 @@ class Participation(models.Model):
             models.CheckConstraint(
                 condition=Q(organization__isnull=False) | Q(person__isnull=False),
                 name="participation_names_someone",
+                violation_error_message=(
+                    "Name who took part: an organization, a person, or a person and the "
+                    "organization they represented."
+                ),
             ),
         ]
         indexes = [
@@ -501,10 +517,6 @@ class Participation(models.Model):
 
     def __str__(self):
         return f"{self.participant_display} – {self.get_role_display()}"
-
-    def clean(self):
-        if self.organization_id is None and self.person_id is None:
-            raise ValidationError("Name an organization, a person, or both.")
 
     @property
     def participant_display(self):
@@ -539,11 +551,19 @@ class Citation(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "source"], name="citation_unique"),
+            models.UniqueConstraint(
+                fields=["event", "source"],
+                name="citation_unique",
+                violation_error_message=(
+                    "This source is already cited by this event: add its quote or note to "
+                    "the existing citation instead."
+                ),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.event_id} cites {self.source}"
+        # The source, as the event page's "Source:" row reads it.
+        return str(self.source)
 
 
 class RelationKind(models.TextChoices):
@@ -589,10 +609,18 @@ class EventRelation(models.Model):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["from_event", "kind", "to_event"], name="event_relation_unique"
+                fields=["from_event", "kind", "to_event"],
+                name="event_relation_unique",
+                violation_error_message=(
+                    "These two events are already linked this way: keep one of the two relations."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(from_event=F("to_event")), name="event_relation_not_self"
+                condition=~Q(from_event=F("to_event")),
+                name="event_relation_not_self",
+                violation_error_message=(
+                    "An event cannot be related to itself: choose another event."
+                ),
             ),
         ]
 

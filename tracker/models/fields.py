@@ -38,28 +38,65 @@ def aligned(prefix):
 
 
 def partial_date_constraints(model_name, *, start_required):
-    """The database constraints every start/end pair of partial dates obeys."""
+    """The database constraints every start/end pair of partial dates obeys, each with the
+    message an editor reads when a record breaks it."""
     start_given = Q(start_date__isnull=False) & ~Q(start_precision="")
     start_missing = Q(start_date__isnull=True) & Q(start_precision="")
     return [
         models.CheckConstraint(
             condition=start_given if start_required else (start_given | start_missing),
             name=f"{model_name}_start_precision_given",
+            violation_error_message=(
+                "Give the start date as YYYY, YYYY-MM or YYYY-MM-DD."
+                if start_required
+                else "Give the start date as YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty."
+            ),
         ),
         models.CheckConstraint(
             condition=(Q(end_date__isnull=True) & Q(end_precision=""))
             | (Q(end_date__isnull=False) & ~Q(end_precision="")),
             name=f"{model_name}_end_precision_given",
+            violation_error_message=(
+                "Give the end date as YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty."
+            ),
         ),
-        models.CheckConstraint(condition=aligned("start"), name=f"{model_name}_start_aligned"),
-        models.CheckConstraint(condition=aligned("end"), name=f"{model_name}_end_aligned"),
+        models.CheckConstraint(
+            condition=aligned("start"),
+            name=f"{model_name}_start_aligned",
+            violation_error_message=ALIGNED_MESSAGE.format(end="start"),
+        ),
+        models.CheckConstraint(
+            condition=aligned("end"),
+            name=f"{model_name}_end_aligned",
+            violation_error_message=ALIGNED_MESSAGE.format(end="end"),
+        ),
         models.CheckConstraint(
             condition=Q(end_date__isnull=True)
             | Q(start_date__isnull=True)
             | Q(end_date__gte=F("start_date")),
             name=f"{model_name}_end_not_before_start",
+            violation_error_message="The end cannot be before the start: correct either date.",
         ),
     ]
+
+
+ALIGNED_MESSAGE = (
+    "When only the month or the year of the {end} is known, enter it as YYYY-MM or YYYY: "
+    "it is stored as the first day of that month or year."
+)
+
+
+PRECISION_FORMATS = {Precision.DAY: "a day, YYYY-MM-DD", Precision.MONTH: "a month, YYYY-MM"}
+FINER = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
+
+
+def end_inside_vaguer_start(start, end):
+    """Whether the end falls inside the start's period yet is more precise: "March 2025 –
+    5 March 2025" cannot stand, as whoever knows the end to the day knows when in March it
+    began. An end in a later period is honest: "March 2025 – 5 June 2025"."""
+    if not start or not end or FINER[end.precision] <= FINER[start.precision]:
+        return False
+    return start.contains(end.first)
 
 
 class PartialDateRange:
@@ -108,6 +145,12 @@ class PartialDateRange:
                     )
         if not errors and self.start and self.end and self.end.first < self.start.first:
             errors["end_date"] = "The end cannot be before the start."
+        elif not errors and end_inside_vaguer_start(self.start, self.end):
+            errors["end_date"] = (
+                f"The end ({self.end}) falls within the start ({self.start}) and is more "
+                f"precise: enter the start as precisely "
+                f"({PRECISION_FORMATS[self.end.precision]}), or leave the end empty."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -75,7 +75,12 @@ class Organization(models.Model):
         indexes = [models.Index(fields=["country", "name"], name="organization_country_name")]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(parent=models.F("pk")), name="organization_not_own_parent"
+                condition=~models.Q(parent=models.F("pk")),
+                name="organization_not_own_parent",
+                violation_error_message=(
+                    "An organization cannot sit within itself: choose another parent "
+                    "organization, or leave it empty."
+                ),
             )
         ]
 

@@ -33,7 +33,15 @@ class Source(models.Model):
     class Meta:
         ordering = ["-published_date", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_unique_url"),
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="source_unique_url",
+                violation_error_message=(
+                    "Another source already has this URL: cite that source rather than adding "
+                    "it again."
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -15,7 +15,13 @@ class DataVersion(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(pk=1), name="data_version_one_row")
+            models.CheckConstraint(
+                condition=models.Q(pk=1),
+                name="data_version_one_row",
+                violation_error_message=(
+                    "There is one data version, number 1: update it rather than adding another."
+                ),
+            )
         ]
 
     def __str__(self):
