@@ -10,7 +10,15 @@ from reversion.models import Revision, Version
 
 from tests.test_admin import admin_url, change_form_data
 from tracker.history import bulk_revision
-from tracker.models import Citation, Event, EventRelation, Participation, Person, Role
+from tracker.models import (
+    Citation,
+    Event,
+    EventRelation,
+    Organization,
+    Participation,
+    Person,
+    Role,
+)
 
 
 def history_page(client, model, obj):
@@ -71,7 +79,7 @@ def test_history_lists_one_save_of_the_whole_event_in_the_editors_words(editor_c
     assert newest.revision.comment == "Corrected from the White House readout"
     assert newest.changes == [
         "Participant changed: Jake Sullivan (National Security Council), host"
-        " (role Co-chair → Host)",
+        " (role co-chair → host)",
         f"Source changed: {citation.source}"
         " (note “Gives the day, 9 December 2023, the co-chairs and the agenda.”"
         " → “Says the dialogue opened on 8 December.”)",
@@ -145,7 +153,7 @@ def test_reverting_restores_every_part_in_one_revision_and_says_so(editor_client
     assert "Participant removed: Seth Center, speaker" in newest.changes
     assert (
         "Participant changed: Jake Sullivan (National Security Council), co-chair"
-        " (role Host → Co-chair)"
+        " (role host → co-chair)"
     ) in newest.changes
     # The public search reads the restored record.
     dialogue.refresh_from_db()
@@ -234,3 +242,67 @@ def test_versions_written_in_bulk_are_what_reversion_writes(seeded):
         expected = json.loads(serializers.serialize("json", [obj]))
         assert json.loads(version.serialized_data) == expected, version.object_repr
     assert Revision.objects.get(pk=revision.pk).comment == "Imported from test.csv"
+
+
+def test_restoring_one_record_leaves_the_others_of_its_revision_alone(editor_client, dialogue):
+    """The seed is one revision of every record: restoring one event from it must not undo a
+    later edit of another event or of an organization."""
+    forum = Event.objects.get(slug="ai-global-forum-2024")
+    forum.title = "AI Global Forum (edited)"
+    forum.save()
+    ministry = Organization.objects.get(slug="ministry-of-foreign-affairs")
+    ministry.name = "Ministry of Foreign Affairs (edited)"
+    ministry.save()
+    post_change(editor_client, dialogue, lambda data: data.update(title="Retitled"))
+
+    seed_version = Version.objects.get_for_object(dialogue).earliest("pk")
+    url = admin_url("event", "revision", dialogue.pk, seed_version.pk)
+    assert editor_client.post(url, change_form_data(editor_client.get(url))).status_code == 302
+
+    dialogue.refresh_from_db()
+    assert dialogue.title != "Retitled"
+    assert Event.objects.get(pk=forum.pk).title == "AI Global Forum (edited)"
+    assert Organization.objects.get(pk=ministry.pk).name == "Ministry of Foreign Affairs (edited)"
+
+
+def test_a_version_is_restored_only_through_its_own_record(editor_client, dialogue):
+    ministry = Organization.objects.get(slug="ministry-of-foreign-affairs")
+    of_ministry = Version.objects.get_for_object(ministry).get()
+    of_dialogue = Version.objects.get_for_object(dialogue).get()
+    other = Event.objects.exclude(pk=dialogue.pk).first()
+    for url in (
+        admin_url("event", "revision", dialogue.pk, of_ministry.pk),  # another kind
+        admin_url("event", "revision", other.pk, of_dialogue.pk),  # another event
+        admin_url("event", "recover", of_dialogue.pk),  # not deleted
+        admin_url("event", "recover", of_ministry.pk),  # not an event
+    ):
+        assert editor_client.get(url).status_code == 404, url
+        assert editor_client.post(url, {"title": "x"}).status_code == 404, url
+    ministry.refresh_from_db()
+    assert ministry.name == "Ministry of Foreign Affairs"
+
+
+def test_a_version_naming_a_record_deleted_since_says_to_recover_it_first(
+    editor_client, dialogue, person_factory
+):
+    someone = person_factory(name="Temp Person")
+    Participation.objects.create(event=dialogue, person=someone, role="speaker", order=9)
+    with_someone = post_change(editor_client, dialogue, lambda data: None)
+    assert with_someone.status_code == 302
+    version = Version.objects.get_for_object(dialogue).latest("pk")
+
+    def remove(data):
+        row = row_of(data, "participations", "person", someone.pk)
+        data[f"participations-{row}-DELETE"] = "on"
+
+    post_change(editor_client, dialogue, remove)
+    deleted = editor_client.post(admin_url("person", "delete", someone.pk), {"post": "yes"})
+    assert deleted.status_code == 302
+    url = admin_url("event", "revision", dialogue.pk, version.pk)
+    for response in (editor_client.get(url), editor_client.post(url, {})):
+        assert response.status_code == 302
+        assert response["Location"] == admin_url("event")
+    page = editor_client.get(admin_url("event")).content.decode()
+    assert "refers to person “Temp Person (no longer in the tracker)”" in page
+    assert "Recover it first (Recover deleted people)" in page
+    assert not dialogue.participations.filter(person__name="Temp Person").exists()

@@ -113,6 +113,37 @@ def test_old_history_becomes_revisions_of_whole_records(old_history):
     participation_row(0, "+", "co-chair", reason="Imported from events.csv")
     retitled = event_row(1, 5, "~", user=editor, title="AI dialogue (first round)")
     HistoricalTopics.objects.create(history=retitled, event_id=1, topic_id=3, id=1)
+    # The same save wrote the event again for its topics, and removed a participant.
+    again = event_row(1, 5.005, "~", user=editor, title="AI dialogue (first round)")
+    HistoricalTopics.objects.create(history=again, event_id=1, topic_id=3, id=1)
+    HistoricalTopics.objects.create(history=again, event_id=1, topic_id=4, id=2)
+    HistoricalParticipation.objects.create(
+        id=11,
+        event_id=1,
+        organization_id=6,
+        person_id=None,
+        role="participant",
+        title="",
+        note="",
+        source_id=None,
+        order=1,
+        history_date=at(0),
+        history_type="+",
+    )
+    HistoricalParticipation.objects.create(
+        id=11,
+        event_id=1,
+        organization_id=6,
+        person_id=None,
+        role="participant",
+        title="",
+        note="",
+        source_id=None,
+        order=1,
+        history_date=at(5.004),
+        history_type="-",
+        history_user_id=editor.pk,
+    )
     participation_row(9, "~", "host", user=editor, reason="Role fix")
     event_row(2, 1, "+")
     HistoricalCitation.objects.create(
@@ -144,19 +175,23 @@ def test_old_history_becomes_revisions_of_whole_records(old_history):
     versions = Version.objects.get_for_object_reference(Event, 1).order_by("pk")
     assert [v.revision.date_created for v in versions] == [at(0), at(5), at(9)]
     roles = [
-        [
+        sorted(
             p.field_dict["role"]
             for p in v.revision.version_set.filter(content_type__model="participation")
-        ]
+        )
         for v in versions
     ]
-    assert roles == [["co-chair"], ["co-chair"], ["host"]]
+    assert roles == [["co-chair", "participant"], ["co-chair"], ["host"]]
     assert versions[0].field_dict["topics"] == [3]
     words = [entry.changes for entry in history(Event, 1)]
     assert words[0] == [
-        "Participant changed: organization 5 (since deleted), host (role Co-chair → Host)"
+        "Participant changed: #5 (no longer in the tracker), host (role co-chair → host)"
     ]
-    assert words[1] == ["Title: “AI dialogue” → “AI dialogue (first round)”"]
+    assert words[1] == [
+        "Title: “AI dialogue” → “AI dialogue (first round)”",
+        "Topic added: #4 (no longer in the tracker)",
+        "Participant removed: #6 (no longer in the tracker), participant",
+    ]
     # The deleted event can be recovered, with its citation.
     # (Neither event is in the events table here: only their history was made.)
     deleted = Version.objects.get_deleted(Event).get(object_id="2")

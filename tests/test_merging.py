@@ -61,7 +61,7 @@ def test_the_merge_page_shows_what_moves_before_anything_changes(editor_client, 
     assert page.status_code == 200
     moves = {move.record.slug: move.summary for move in page.context["moves"]}
     assert moves["ministry-of-science-ict"] == (
-        "2 participations; 1 posts held; 1 organizations within it"
+        "2 participations; 1 post held; 1 organization within it"
     )
     assert Organization.objects.filter(pk=copy.pk).exists()
     assert page.context["suggested"] == msit  # the one more records refer to
@@ -163,7 +163,7 @@ def test_merging_events_moves_participants_sources_relations_and_sub_events(
 
     merge_in_admin(editor_client, "event", [summit, entered_again], summit)
     assert set(summit.citations.values_list("source_id", flat=True)) == sources
-    assert EventRelation.objects.filter(from_event=forum, to_event=summit).count() >= 1
+    assert EventRelation.objects.filter(from_event=forum, to_event=summit).count() == 1
     assert not EventRelation.objects.filter(from_event=summit, to_event=summit).exists()
     assert Event.objects.get(pk=session.pk).parent == summit
     assert client.get("/events/seoul-ai-summit/").status_code == 301
@@ -196,3 +196,41 @@ def test_only_editors_who_may_delete_can_merge(client, django_user_model, msit_t
     assert "merge_records" not in page
     merge_in_admin(client, "organization", [msit, copy], msit)
     assert Organization.objects.filter(pk=copy.pk).exists()
+
+
+def test_undoing_an_event_merge_brings_back_its_participants_and_search_words(
+    editor_client, seeded, event_factory, organization_factory
+):
+    summit = Event.objects.get(slug="ai-seoul-summit-2024")
+    agency = organization_factory(name="Frontier Model Agency", slug="frontier-model-agency")
+    again = event_factory(title="Seoul AI Summit", slug="seoul-ai-summit", parent=summit)
+    Participation.objects.create(event=again, organization=agency, role="participant")
+    merge_in_admin(editor_client, "event", [summit, again], summit)
+    summit.refresh_from_db()
+    assert "Frontier Model Agency" in summit.search_document
+
+    before = Version.objects.get_for_object(summit).get(
+        revision__comment__startswith="Before merging"
+    )
+    url = admin_url("event", "revision", summit.pk, before.pk)
+    assert editor_client.post(url, change_form_data(editor_client.get(url))).status_code == 302
+
+    again = Event.objects.get(slug="seoul-ai-summit")
+    assert again.parent == summit  # it was a session of the summit: merged, then restored
+    assert again.participations.get().organization == agency
+    summit.refresh_from_db()
+    assert "Frontier Model Agency" not in summit.search_document
+    assert "Frontier Model Agency" in again.search_document
+
+
+def test_a_merge_is_undone_only_from_the_record_that_stayed(editor_client, msit_twice):
+    msit, copy, only_copy, role, unit = msit_twice
+    merge_in_admin(editor_client, "organization", [msit, copy], msit)
+    # The merged-away ministry comes back alone: the one that stayed keeps what it gained.
+    deleted = Version.objects.get_deleted(Organization).get(object_id=str(copy.pk))
+    url = admin_url("organization", "recover", deleted.pk)
+    assert editor_client.post(url, change_form_data(editor_client.get(url))).status_code == 302
+    assert Organization.objects.filter(pk=copy.pk).exists()
+    assert Participation.objects.get(pk=only_copy.pk).organization == msit
+    msit.refresh_from_db()
+    assert "MSICT" in msit.other_name_list

@@ -1,24 +1,28 @@
 """The editors' side of the tracker: every record, its history, and the checks that keep it
 trustworthy (a published event cites a source; dates are only as precise as the sources)."""
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.widgets import FilteredSelectMultiple
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Count, ProtectedError
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from reversion import create_revision, is_active, set_comment, set_user
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Version
+from reversion.utils import mute_signals
 
 from tracker import history
 from tracker.admin_import import import_view
@@ -55,6 +59,19 @@ NO_SOURCE_MESSAGE = (
 )
 
 
+# Looking at an old version restores it in a transaction that is then undone: nothing it
+# writes may reach the signals that keep derived data and caches in step.
+SIGNALS = (pre_save, post_save, pre_delete, post_delete, m2m_changed)
+
+
+class ShownOnly(Exception):
+    """Raised to undo a version shown (not saved) with the page that shows it."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
 class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
     """What every record's admin shares: versions of the whole record (django-reversion),
     told in words on the History page, with revert and recovery of deleted records; an
@@ -66,6 +83,7 @@ class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
 
     form = ChangeReasonForm
     object_history_template = "admin/tracker/object_history.html"
+    history_latest_first = True  # the list of deleted records, newest first
     list_per_page = 50
     show_full_result_count = False
     # Django 6 assumes https for a URL typed without a scheme; do so already.
@@ -109,27 +127,99 @@ class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
                 words = f"{verb} the version of {history.when(version.revision.date_created)}"
                 reason = getattr(request, "change_reason", "")
                 set_comment(f"{words}. {reason}" if reason else words)
-                history.refresh_restored(version.revision)
+                history.refresh_restored(request.restored)
+
+    # Restoring a version (reversion's views, with the record restored alone: see
+    # history.restore) and recovering a deleted record.
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        version = self.version_or_404(version_id)
-        request.restoring = ("Reverted to", version)
-        context = {**(extra_context or {}), "version": version}
-        return super().revision_view(request, object_id, version_id, context)
+        object_id = unquote(object_id)
+        if not object_id.isascii() or not object_id.isdigit():
+            raise Http404("No such record.")
+        version = self.version_or_404(version_id, object_id=object_id)
+        if history.undoes_merge(version) and not getattr(
+            self, "has_merge_permission", lambda request: False
+        )(request):
+            raise PermissionDenied  # undoing a merge deletes and restores several records
+        return self.restore_view(
+            request,
+            ("Reverted to", version),
+            self.revision_form_template or self._reversion_get_template_list("revision_form.html"),
+            {"title": f"Revert {version.object_repr}", "revert": True, **(extra_context or {})},
+        )
 
     def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         version = self.version_or_404(version_id)
-        request.restoring = ("Recovered from", version)
-        context = {**(extra_context or {}), "version": version}
-        return super().recover_view(request, version_id, context)
+        if self.model._default_manager.filter(pk=version.object_id).exists():
+            raise Http404("This record is not deleted.")
+        return self.restore_view(
+            request,
+            ("Recovered from", version),
+            self.recover_form_template or self._reversion_get_template_list("recover_form.html"),
+            {"title": f"Recover {version.object_repr}", "recover": True, **(extra_context or {})},
+        )
 
-    def version_or_404(self, version_id):
-        return get_object_or_404(Version.objects.select_related("revision"), pk=version_id)
+    def version_or_404(self, version_id, object_id=None):
+        """A version of this admin's model (of the record ``object_id``, if given)."""
+        versions = Version.objects.get_for_model(self.model).select_related("revision")
+        if object_id is not None:
+            versions = versions.filter(object_id=object_id)
+        return get_object_or_404(versions, pk=version_id)
+
+    def restore_view(self, request, restoring, template_name, context):
+        """The record's form as the version has it: shown (and everything undone again) on
+        GET; kept, as one revision, when the editor saves it."""
+        version = restoring[1]
+        request.restoring = restoring
+        context["version"] = version
+        quiet = nullcontext() if request.method == "POST" else mute_signals(*SIGNALS)
+        try:
+            with transaction.atomic(using=version.db), quiet:
+                request.restored = history.restore(version)
+                with self.create_revision(request):
+                    response = self.changeform_view(
+                        request, quote(version.object_id), request.path, context
+                    )
+                if request.method != "POST" or response.status_code != 302:
+                    response.template_name = template_name
+                    response.render()
+                    raise ShownOnly(response)
+        except (RevertError, ProtectedError) as error:
+            self.message_user(request, str(error), messages.ERROR)
+            opts = self.model._meta
+            return redirect(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
+        except ShownOnly as shown:
+            return shown.response
+        return response
+
+    def response_action(self, request, queryset):
+        """An action on records whose keys are not numbers (a tampered form) is refused with
+        a message, before any action reads them."""
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        if not all(value.isascii() and value.isdigit() and len(value) < 19 for value in selected):
+            self.message_user(
+                request, "The selection was not understood: select again.", messages.ERROR
+            )
+            return None
+        return super().response_action(request, queryset)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        restoring = getattr(request, "restoring", None)
+        if restoring is not None and level == messages.SUCCESS:
+            verb, version = restoring
+            when = history.when(version.revision.date_created)
+            done = "Restored" if verb == "Reverted to" else "Recovered"
+            message = f"{done} “{version.object_repr}” as it was on {when}, with its parts."
+        super().message_user(request, message, level, *args, **kwargs)
 
     def history_view(self, request, object_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_or_change_permission(request, obj):
-            return super().history_view(request, object_id, extra_context)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
         opts = self.model._meta
         entries = history.history(self.model, obj.pk)
         for entry in entries:
@@ -385,7 +475,6 @@ class EventAdmin(MergeActionMixin, TrackerAdmin):
         count = 0
         for event in queryset.filter(published=True):
             event.published = False
-            event._change_reason = "Unpublished from the list"
             event.save(update_fields=["published", "updated_at"])
             count += 1
         self.note_reason(request, "Unpublished from the list")

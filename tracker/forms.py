@@ -48,10 +48,27 @@ class ChangeReasonForm(forms.ModelForm):
         required=False,
         max_length=500,
         strip=True,
-        widget=forms.TextInput(attrs={"size": 60}),
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
         help_text="Optional. Kept in the History with this version, for example "
         "“Corrected the date from the ministry’s statement”.",
     )
+
+    def validate_unique(self):
+        """The clash of a slug in words, with what to do (Django says "… with this Slug
+        already exists")."""
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            if "slug" in getattr(error, "error_dict", {}):
+                name = self._meta.model._meta.verbose_name
+                error.error_dict["slug"] = [
+                    ValidationError(
+                        f"Another {name} already has this URL key (slug). Change it, or leave "
+                        "it empty to have one made from the name.",
+                        code="unique",
+                    )
+                ]
+            self._update_errors(error)
 
 
 class PartialDateModelForm(forms.ModelForm):

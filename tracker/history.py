@@ -21,12 +21,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import router
+from django.db import IntegrityError, router, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django_countries import countries
+from reversion.errors import RevertError
 from reversion.models import Revision, Version
 from reversion.revisions import _follow_relations_recursive, _get_options
 
@@ -87,10 +91,21 @@ class Entry:
 
     version: Version
     changes: list[str] = field(default_factory=list)
+    first: bool = False
 
     @property
     def revision(self):
         return self.version.revision
+
+    @property
+    def note(self):
+        """What the entry says when no field or part changed."""
+        comment = self.revision.comment
+        if comment.startswith("Deleted"):
+            return "Deleted (and since recovered)"
+        if comment.startswith(MERGE_SNAPSHOT):
+            return "As it was before the merge: restore this version to undo the merge"
+        return "Added" if self.first else "Saved, nothing changed"
 
 
 class Names:
@@ -99,6 +114,7 @@ class Names:
     def __init__(self):
         self.wanted = defaultdict(set)
         self.found = {}
+        self.gone = {}
 
     def want(self, model, pk):
         if pk is not None:
@@ -110,13 +126,23 @@ class Names:
             if model is Participation:
                 rows = rows.select_related("organization", "person")
             self.found.update({(model, row.pk): row for row in rows})
+            gone = [pk for pk in pks if (model, pk) not in self.found]
+            if gone:  # named as their last version calls them
+                versions = Version.objects.get_for_model(model).filter(
+                    object_id__in=[str(pk) for pk in gone]
+                )
+                for object_id, name in versions.order_by("pk").values_list(
+                    "object_id", "object_repr"
+                ):
+                    self.gone[(model, int(object_id))] = name
 
     def of(self, model, pk):
         if pk is None:
             return "none"
         row = self.found.get((model, pk))
         if row is None:
-            return f"{model._meta.verbose_name} {pk} (since deleted)"
+            name = self.gone.get((model, pk), f"#{pk}")
+            return f"{name} (no longer in the tracker)"
         if model is Event:
             return f"{row.title} ({row.date_display})"
         if model is Source:
@@ -142,7 +168,7 @@ def history(model, object_id) -> list[Entry]:
     entries = []
     for index, (version, state) in enumerate(zip(versions, states, strict=True)):
         older = states[index + 1] if index + 1 < len(states) else None
-        entries.append(Entry(version, state.changes_since(older, names)))
+        entries.append(Entry(version, state.changes_since(older, names), first=older is None))
     return entries
 
 
@@ -163,22 +189,9 @@ for _kind in (Event, Organization, Person):
 
 def _parts_by_revision(model, object_id, revision_ids):
     """``{revision id: {(part model, pk): fields}}`` for the parts of the record."""
-    kinds = PARTS.get(model, [])
-    if not kinds:
-        return {}
-    types = {
-        ContentType.objects.get_for_model(part).pk: part for part in {kind[0] for kind in kinds}
-    }
     found = defaultdict(dict)
-    rows = Version.objects.filter(revision_id__in=revision_ids, content_type_id__in=types).only(
-        "revision_id", "content_type_id", "object_id", "serialized_data"
-    )
-    pk = int(object_id)
-    for version in rows.iterator():
-        part = types[version.content_type_id]
-        data = fields_of(version)
-        if any(kind[0] is part and data.get(kind[1]) == pk for kind in kinds):
-            found[version.revision_id][(part, int(version.object_id))] = data
+    for version in _part_versions(revision_ids, model, int(object_id)):
+        found[version.revision_id][(version._model, int(version.object_id))] = fields_of(version)
     return found
 
 
@@ -276,6 +289,9 @@ class _State:
                 continue
             part = key[0]
             label = self._part_label(part)
+            if part is MergedSlug:
+                lines.append(_merge_line(before, after))
+                continue
             if before is None:
                 lines.append(f"{label} added: {self._part(part, after, names)}")
             elif after is None:
@@ -311,8 +327,6 @@ class _State:
                 return f"{verb} {names.of(Event, data.get('to_event'))}"
             verb = INVERSE_LABELS.get(kind, kind)
             return f"{verb} {names.of(Event, data.get('from_event'))}"
-        if part is MergedSlug:
-            return f"{data.get('title')} (/{data.get('slug')}/ now leads here)"
         if part is Role:
             where = names.of(Organization, data["organization"]) if data.get("organization") else ""
             title = data.get("title", "")
@@ -332,14 +346,24 @@ class _State:
             if name.endswith(("_date", "_precision")) and part is Role:
                 continue
             if before.get(name) != after.get(name):
-                label = model_field.verbose_name
-                bits.append(
-                    f"{label} {self._value(model_field, before.get(name), names)} {ARROW} "
-                    + self._value(model_field, after.get(name), names)
-                )
+                old = self._value(model_field, before.get(name), names)
+                new = self._value(model_field, after.get(name), names)
+                if model_field.choices:  # as the row itself reads: "co-chair"
+                    old, new = old.lower(), new.lower()
+                bits.append(f"{model_field.verbose_name} {old} {ARROW} {new}")
         if part is Role and _period(before) != _period(after):
             bits.append(f"dates {_period(before) or 'none'} {ARROW} {_period(after) or 'none'}")
         return "; ".join(bits)
+
+
+def _merge_line(before, after):
+    data = after or before
+    address = reverse(f"tracker:{data['kind']}", args=[data["slug"]])
+    if before is None:
+        return f"Merged in: {data['title']} (its address {address} now leads here)"
+    if after is None:
+        return f"Merge undone: {data['title']} ({address} is its own again)"
+    return f"Merged in: {data['title']} ({address} leads here)"
 
 
 def _partial(data, prefix):
@@ -360,25 +384,144 @@ def _period(data):
     return ""
 
 
-# Writing revisions ------------------------------------------------------------------------
+# Restoring a version -----------------------------------------------------------------------
+
+MERGE_SNAPSHOT = "Before merging: "
 
 
-def refresh_restored(revision):
-    """After a revision is restored: reversion writes rows raw, without the signals that keep
+def record_versions(version):
+    """The versions that restoring ``version`` writes back: the record's own and those of
+    its parts in the same revision, not the other records the revision also holds (a seed
+    load or an import saves many records in one revision; restoring one event must not undo
+    another's later edits). The snapshot taken before a merge is restored whole from the
+    record that stayed (its first version): undoing the merge is what it is for."""
+    if undoes_merge(version):
+        return list(version.revision.version_set.order_by("pk"))
+    parts = _part_versions([version.revision_id], version._model, int(version.object_id))
+    return [version, *parts]
+
+
+def undoes_merge(version):
+    """Whether restoring ``version`` undoes a merge: the survivor's version in the snapshot
+    taken before it."""
+    if not version.revision.comment.startswith(MERGE_SNAPSHOT):
+        return False
+    first = version.revision.version_set.order_by("pk").first()
+    return first is not None and first.pk == version.pk
+
+
+def _part_versions(revision_ids, model, pk):
+    """The versions of the record's parts in a revision. An import's revision holds the
+    parts of every event it made: the database picks out this record's by the key in their
+    JSON (``"event": 12``) before any is parsed."""
+    kinds = PARTS.get(model, [])
+    if not kinds:
+        return []
+    types = {ContentType.objects.get_for_model(kind[0]).pk: kind[0] for kind in kinds}
+    mentions = Q()
+    for _, key, _ in kinds:
+        mentions |= Q(serialized_data__contains=f'"{key}": {pk}')
+    found = []
+    rows = Version.objects.filter(revision_id__in=revision_ids, content_type_id__in=types)
+    for other in rows.filter(mentions).order_by("pk"):
+        data = fields_of(other)
+        part = types[other.content_type_id]
+        if any(kind[0] is part and data.get(kind[1]) == pk for kind in kinds):
+            found.append(other)
+    return found
+
+
+def restore(version):
+    """Restore the record of ``version`` as it was, in the caller's transaction: its own
+    fields and its parts (rows added since are deleted, rows deleted since come back).
+    Returns the versions written. Raises RevertError, with a message an editor can act on,
+    when the version refers to a record that is gone (restore that first)."""
+    versions = record_versions(version)
+    _check_references(versions)
+    kept = {(v.content_type_id, v.object_id) for v in versions}
+    present = []
+    for v in versions:
+        obj = v._model._default_manager.filter(pk=v.object_id).first()
+        if obj is not None:
+            present.append(obj)
+    added_since = {}
+    for obj in present:
+        for item in _follow_relations_recursive(obj):
+            key = (ContentType.objects.get_for_model(type(item)).pk, str(item.pk))
+            if key not in kept:
+                added_since[key] = item
+    for item in added_since.values():
+        item.delete()
+    pending = versions
+    while pending:
+        failed = []
+        for v in pending:
+            try:
+                with transaction.atomic(using=v.db):
+                    v.revert()
+            except (IntegrityError, ObjectDoesNotExist):
+                failed.append(v)
+        if len(failed) == len(pending):
+            names = "; ".join(v.object_repr for v in failed)
+            raise RevertError(
+                f"This version cannot be restored as it was: {names} would clash with a "
+                "record saved since. Change or delete that record first."
+            )
+        pending = failed
+    return versions
+
+
+def _check_references(versions):
+    """Every record the versions point to must exist, or be among them."""
+    restoring = {(v._model, int(v.object_id)) for v in versions}
+    wanted = defaultdict(set)
+    for v in versions:
+        data = fields_of(v)
+        for model_field in [*v._model._meta.concrete_fields, *v._model._meta.many_to_many]:
+            if not model_field.is_relation or model_field.name not in data:
+                continue
+            target = model_field.related_model
+            values = data[model_field.name]
+            for pk in values if isinstance(values, list) else [values]:
+                if pk is not None and (target, pk) not in restoring:
+                    wanted[target].add(pk)
+    for target, pks in wanted.items():
+        missing = pks - set(target._default_manager.filter(pk__in=pks).values_list("pk", flat=True))
+        if missing:
+            names = Names()
+            for pk in missing:
+                names.want(target, pk)
+            names.load()
+            listed = "; ".join(f"“{names.of(target, pk)}”" for pk in sorted(missing))
+            plural = target._meta.verbose_name_plural
+            raise RevertError(
+                f"This version refers to {target._meta.verbose_name} {listed}, deleted since. "
+                f"Recover it first (Recover deleted {plural}), then restore this version."
+            )
+
+
+def refresh_restored(versions):
+    """After versions are restored: reversion writes rows raw, without the signals that keep
     each event's countries and search document in step, so work them out for every event the
-    revision touches (an organization's merge undone moves participations of many)."""
-    events = set()
-    for version in revision.version_set.select_related("content_type"):
-        model = version.content_type.model_class()
+    versions touch (a merge undone moves participations of many)."""
+    events, named = set(), Q(pk__in=[])
+    for version in versions:
+        model, pk = version._model, int(version.object_id)
         if model is Event:
-            events.add(int(version.object_id))
+            events.add(pk)
         elif model in (Participation, Citation, EventRelation):
             data = fields_of(version)
             events.update(data.get(key) for key in ("event", "from_event", "to_event"))
+        elif model in (Organization, Person):  # their names are in their events' documents
+            named |= Q(**{f"participations__{model._meta.model_name}": pk})
+        elif model in (Topic, EventType):
+            named |= Q(**{"topics" if model is Topic else "event_type": pk})
     events.discard(None)
-    Event.objects.filter(pk__in=events).refresh_derived()
+    Event.objects.filter(Q(pk__in=events) | named).distinct().refresh_derived()
     DataVersion.bump()
 
+
+# Writing revisions ------------------------------------------------------------------------
 
 
 def record_deletion(objects, *, user=None, comment="Deleted"):
@@ -396,11 +539,10 @@ def snapshot(objects, *, user=None, comment=""):
     if not objects:
         return None
     using = router.db_for_write(type(objects[0]))
-    everything = []
+    everything = {}  # in order: each object, then its parts (the first is a merge's survivor)
     for obj in objects:
-        for item in _follow_relations_recursive(obj):
-            if item not in everything:
-                everything.append(item)
+        for item in [obj, *_follow_relations_recursive(obj)]:
+            everything.setdefault((type(item), item.pk), item)
     revision = Revision.objects.using(using).create(
         date_created=timezone.now(),
         user=user if user is not None and user.is_authenticated else None,
@@ -416,7 +558,7 @@ def snapshot(objects, *, user=None, comment=""):
             serialized_data=serializers.serialize("json", [item]),
             object_repr=str(item)[:1000],
         )
-        for item in everything
+        for item in everything.values()
     )
     return revision
 

@@ -32,6 +32,7 @@ from tracker.models import (
     Participation,
     Person,
     Role,
+    Topic,
 )
 
 
@@ -48,35 +49,50 @@ class Moves:
 
     @property
     def summary(self):
-        moved = [f"{count} {label}" for label, count in self.counts if count]
+        moved = [f"{count} {label[count != 1]}" for label, count in self.counts if count]
         return "; ".join(moved) or "nothing refers to it"
 
 
 def _related(model, record):
-    """The querysets of rows that refer to ``record``, with the words for them."""
+    """The querysets of rows that refer to ``record``, each with its words (one, many)."""
     if model is Organization:
         return [
-            ("participations", Participation.objects.filter(organization=record)),
-            ("posts held", Role.objects.filter(organization=record)),
-            ("organizations within it", Organization.objects.filter(parent=record)),
-            ("earlier merged records", MergedSlug.objects.filter(organization=record)),
+            (
+                ("participation", "participations"),
+                Participation.objects.filter(organization=record),
+            ),
+            (("post held", "posts held"), Role.objects.filter(organization=record)),
+            (
+                ("organization within it", "organizations within it"),
+                Organization.objects.filter(parent=record),
+            ),
+            (
+                ("earlier merged record", "earlier merged records"),
+                MergedSlug.objects.filter(organization=record),
+            ),
         ]
     if model is Person:
         return [
-            ("participations", Participation.objects.filter(person=record)),
-            ("posts held", Role.objects.filter(person=record)),
-            ("earlier merged records", MergedSlug.objects.filter(person=record)),
+            (("participation", "participations"), Participation.objects.filter(person=record)),
+            (("post held", "posts held"), Role.objects.filter(person=record)),
+            (
+                ("earlier merged record", "earlier merged records"),
+                MergedSlug.objects.filter(person=record),
+            ),
         ]
     return [
-        ("participants", Participation.objects.filter(event=record)),
-        ("sources cited", Citation.objects.filter(event=record)),
+        (("participant", "participants"), Participation.objects.filter(event=record)),
+        (("source cited", "sources cited"), Citation.objects.filter(event=record)),
         (
-            "relations with other events",
+            ("relation with another event", "relations with other events"),
             EventRelation.objects.filter(Q(from_event=record) | Q(to_event=record)),
         ),
-        ("sub-events", Event.objects.filter(parent=record)),
-        ("topics", record.topics.all()),
-        ("earlier merged records", MergedSlug.objects.filter(event=record)),
+        (("sub-event", "sub-events"), Event.objects.filter(parent=record)),
+        (("topic", "topics"), record.topics.all()),
+        (
+            ("earlier merged record", "earlier merged records"),
+            MergedSlug.objects.filter(event=record),
+        ),
     ]
 
 
@@ -101,7 +117,9 @@ def merge(survivor, others, *, user=None):
         before = [survivor, *others]
         for other in others:
             for _, rows in _related(model, other):
-                before.extend(rows)
+                if rows.model is not Topic:  # an event's topics are in its own version
+                    before.extend(rows)
+            before.extend(MergedSlug.objects.filter(kind=model._meta.model_name, slug=other.slug))
         snapshot(before, user=user, comment=f"Before merging: {names}")
         with reversion.create_revision(atomic=False):
             if user is not None and user.is_authenticated:
@@ -109,21 +127,45 @@ def merge(survivor, others, *, user=None):
             reversion.set_comment(f"Merged into this record: {names}")
             # After the snapshot, even inside a revision begun earlier (the admin's list).
             reversion.set_date_created(timezone.now())
+            touched = _records_touched(model, others)
+            kind = model._meta.model_name
             for other in others:
                 MERGERS[model](survivor, other)
-                MergedSlug.objects.filter(**{model._meta.model_name: other}).update(
-                    **{model._meta.model_name: survivor}
-                )
-                MergedSlug.objects.create(
-                    kind=model._meta.model_name,
+                MergedSlug.objects.filter(**{kind: other}).update(**{kind: survivor})
+                # A slug that led elsewhere (its record since merged, the slug taken again)
+                # now leads here.
+                MergedSlug.objects.update_or_create(
+                    kind=kind,
                     slug=other.slug,
-                    title=getattr(other, "title", None) or other.name,
-                    **{model._meta.model_name: survivor},
+                    defaults={
+                        "title": getattr(other, "title", None) or other.name,
+                        "event": None,
+                        "organization": None,
+                        "person": None,
+                        kind: survivor,
+                    },
                 )
                 other.delete()
             survivor.save()
             reversion.add_to_revision(survivor)
+            # The events and people whose rows moved: their History shows the merge too.
+            for record in touched:
+                reversion.add_to_revision(record)
     return survivor
+
+
+def _records_touched(model, others):
+    """The other records whose parts a merge of ``others`` changes: the events they took
+    part in (a participation is part of its event) and the people who held posts in them."""
+    if model is Event:
+        return []
+    events = Event.objects.filter(
+        participations__in=Participation.objects.filter(**{f"{model._meta.model_name}__in": others})
+    ).distinct()
+    touched = list(events)
+    if model is Organization:
+        touched += list(Person.objects.filter(roles__organization__in=others).distinct())
+    return touched
 
 
 # Each kind of record --------------------------------------------------------------------
@@ -173,12 +215,11 @@ def merge_organizations(survivor, other):
     for child in Organization.objects.filter(parent=other).exclude(pk=survivor.pk):
         child.parent = survivor
         child.save()
-    if survivor.parent_id == other.pk:
+    if survivor.parent_id == other.pk:  # written now: the other's deletion checks it
         survivor.parent_id = other.parent_id if other.parent_id != survivor.pk else None
+        survivor.save()
     _keep_names(survivor, other, [other.name, other.acronym, *other.other_name_list])
-    _fill_blanks(
-        survivor, other, ["acronym", "country", "website", "description", "wikidata_id"]
-    )
+    _fill_blanks(survivor, other, ["acronym", "country", "website", "description", "wikidata_id"])
 
 
 def merge_people(survivor, other):
@@ -222,8 +263,9 @@ def merge_events(survivor, other):
     for sub in Event.objects.filter(parent=other).exclude(pk=survivor.pk):
         sub.parent = survivor
         sub.save()
-    if survivor.parent_id == other.pk:
+    if survivor.parent_id == other.pk:  # written now: the other's deletion checks it
         survivor.parent_id = other.parent_id if other.parent_id != survivor.pk else None
+        survivor.save()
     survivor.topics.add(*other.topics.all())
     survivor.extra_countries = sorted(
         {str(code) for code in [*survivor.extra_countries, *other.extra_countries]}

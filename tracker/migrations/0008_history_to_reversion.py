@@ -2,8 +2,8 @@
 over to django-reversion (a revision per save, holding a version of each row it saved), so
 that none of it is lost when the per-table history goes (the next migration drops it).
 
-- Rows saved together (by the same user, within a second, for the same reason, no row
-  twice) become one revision, as an admin save of an event with its participants was; its comment is the
+- Rows saved together (by the same user, within a second, for the same reason; a row saved
+  twice, as an event was again for its topics, counts once) become one revision, as an admin save of an event with its participants was; its comment is the
   reasons given (an import's "Imported from …", the API's "Changed through the API").
 - A revision that changed a part of a record (a participant's role, a citation's note) also
   holds the record as it was then, so that the record's History shows the change.
@@ -11,10 +11,12 @@ that none of it is lost when the per-table history goes (the next migration drop
   from now on: the revision also holds the rows that hung off the record at that moment
   (participations, citations, relations both ways; posts held), replayed from their own
   history, so that reverting to it restores the children too.
-- A deletion ("-") becomes a revision of the row as it was, noted "Deleted", from which the
-  admin can recover it.
+- A deletion ("-") of a record becomes a revision of it (and its parts) as it was, noted
+  "Deleted", from which the admin can recover it. A part deleted while its record stayed
+  (a participant removed) is simply absent from the record's next version.
 """
 
+import bisect
 import datetime
 import json
 from collections import defaultdict
@@ -48,6 +50,22 @@ CHILDREN = {
 }
 TOGETHER = datetime.timedelta(seconds=1)
 KINDS = {"+": "Added", "~": "", "-": "Deleted"}
+
+
+PART_MODELS = {child for links in CHILDREN.values() for child, _ in links}
+
+
+def _goes_with(entry, deleted):
+    """Whether the deleted row ``entry`` is a part whose record was deleted with it (or is
+    no part at all)."""
+    name, data = entry[5], entry[7]
+    if name not in PART_MODELS:
+        return True
+    for parent, links in CHILDREN.items():
+        for child, key in links:
+            if child == name and (parent, data["fields"].get(key[: -len("_id")])) in deleted:
+                return True
+    return False
 
 
 def kept(field, row):
@@ -119,14 +137,15 @@ def forwards(apps, schema_editor):
                     if owner is not None:
                         children_of[(parent, owner)].add((name, pk))
 
+    dates = {key: [date for date, _, _ in timeline] for key, timeline in timelines.items()}
+
     def state_at(name, pk, when):
-        """The child row as its history says it was at ``when``, or None if not there."""
-        state = None
-        for date, kind, data in timelines[(name, pk)]:
-            if date > when:
-                break
-            state = None if kind == "-" else data
-        return state
+        """The row as its history says it was at ``when``, or None if not there."""
+        index = bisect.bisect_right(dates.get((name, pk), []), when) - 1
+        if index < 0:
+            return None
+        _, kind, data = timelines[(name, pk)][index]
+        return None if kind == "-" else data
 
     rows.sort(key=lambda entry: (entry[0], entry[1], entry[6]))
     groups, current = [], None
@@ -137,12 +156,11 @@ def forwards(apps, schema_editor):
             or current["user"] != user
             or date - current["date"] > TOGETHER
             or (reason and current["reasons"] and reason not in current["reasons"])
-            or (name, pk) in current["keys"]
         ):
-            current = {"date": date, "user": user, "reasons": [], "rows": [], "keys": set()}
+            current = {"date": date, "user": user, "reasons": [], "rows": {}}
             groups.append(current)
-        current["rows"].append(entry)
-        current["keys"].add((name, pk))
+        # A row saved twice in one save (an event, again for its topics): the later wins.
+        current["rows"][(name, pk)] = entry
         if reason and reason not in current["reasons"]:
             current["reasons"].append(reason)
 
@@ -151,7 +169,14 @@ def forwards(apps, schema_editor):
         for name in MODELS
     }
     for group in groups:
-        kinds = {entry[4] for entry in group["rows"]}
+        group["keys"] = set(group["rows"])
+        group["rows"] = sorted(group["rows"].values(), key=lambda entry: (entry[0], entry[1]))
+        deleted = {(e[5], e[6]) for e in group["rows"] if e[4] == "-"}
+        # A part deleted while its record stayed is left out: the record's version, without
+        # it, says it was removed. It is kept when its record went too (to be recovered).
+        group["rows"] = [e for e in group["rows"] if e[4] != "-" or _goes_with(e, deleted)]
+        group["keys"] = {(e[5], e[6]) for e in group["rows"]}
+        kinds = {entry[4] for entry in group["rows"] if entry[5] not in PART_MODELS}
         words = [KINDS[kind] for kind in ("+", "-") if kind in kinds]
         comment = "; ".join([*words, *group["reasons"]])
         revision = Revision.objects.using(db).create(
@@ -183,16 +208,19 @@ def forwards(apps, schema_editor):
                     keys.add((child, child_pk))
                     versions.append((child, child_pk, data))
         Version.objects.using(db).bulk_create(
-            Version(
-                revision=revision,
-                object_id=str(pk),
-                content_type=content_types[name],
-                db=db,
-                format="json",
-                serialized_data=json.dumps([data]),
-                object_repr=row_repr(name, data, pk),
-            )
-            for name, pk, data in versions
+            batch_size=1000,
+            objs=(
+                Version(
+                    revision=revision,
+                    object_id=str(pk),
+                    content_type=content_types[name],
+                    db=db,
+                    format="json",
+                    serialized_data=json.dumps([data]),
+                    object_repr=row_repr(name, data, pk),
+                )
+                for name, pk, data in versions
+            ),
         )
 
 
