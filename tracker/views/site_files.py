@@ -13,9 +13,8 @@ from django.views.decorators.http import require_safe
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
 # Crawlers may read every public page, filtered views included. They are kept out of the
-# admin, the API (data for programs; its docs are linked from no page a crawler indexes) and
-# the whole-timeline CSV, which streams every event and costs seconds to make. No sitemap is
-# named: the site has none.
+# admin, the API (data for programs, not pages to index) and the whole-timeline CSV, which
+# streams every event and costs seconds to make. No sitemap is named: the site has none.
 ROBOTS = """\
 User-agent: *
 Allow: /
