@@ -3,6 +3,7 @@ from django.urls import path
 from tracker import views
 from tracker.caching import cached_public_page
 from tracker.exports import views as exports
+from tracker.views import site_files
 
 app_name = "tracker"
 
@@ -42,4 +43,6 @@ urlpatterns = [
         "people/<slug:slug>/", cached_public_page(views.PersonDetailView.as_view()), name="person"
     ),
     path("topics/<slug:slug>/", cached_public_page(views.TopicDetailView.as_view()), name="topic"),
+    path("robots.txt", site_files.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", site_files.security_txt, name="security_txt"),
 ]
