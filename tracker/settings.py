@@ -227,6 +227,8 @@ if os.environ.get("CACHE_URL"):
     CACHES["default"] = {
         "BACKEND": "tracker.cache_backends.ForgivingRedisCache",
         "LOCATION": os.environ["CACHE_URL"],
+        # Set to the release (a commit), so a deploy never serves pages of the old templates.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         "TIMEOUT": int(os.environ.get("CACHE_TIMEOUT", "3600")),
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
