@@ -6,12 +6,15 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint bench clean
+.PHONY: help install run test lint bench outage backup restore clean
 
 help:
 	@echo "make run    set up (venv, install, migrate, seed, local admin) and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run ruff, the migration check and the test suite"
 	@echo "make bench  time the timeline and record pages on 100,000 synthetic events"
+	@echo "make outage stop a database of its own for 15 s under 4 clients; count what failed"
+	@echo "make backup [FILE=…] [NO_SESSIONS=1]   back up the database (DATABASE_URL)"
+	@echo "make restore FILE=…                    restore a backup into it, replacing its data"
 
 $(VENV)/.installed: pyproject.toml setup.py native/tracker_counting.pyx
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -42,6 +45,17 @@ lint: install
 bench: export SECRET_KEY ?= bench-only-not-a-secret
 bench: install
 	$(PY) -m bench.run
+
+outage: export SECRET_KEY ?= bench-only-not-a-secret
+outage: install
+	$(PY) -m bench.outage
+
+backup: install
+	$(MANAGE) backup_database $(if $(FILE),--output $(FILE)) $(if $(NO_SESSIONS),--without-sessions)
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/….dump"; exit 2; }
+	$(MANAGE) restore_database $(FILE)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache build *.egg-info

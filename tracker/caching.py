@@ -7,22 +7,48 @@ what reads as "upcoming"), so a cached page is never stale and every worker proc
 
 The one exception is an editor's preview of a draft: a view marks it ``private``, and then
 neither this cache nor any cache between the site and the reader keeps it.
+
+While the database is down, the key is made with the last data version this process read,
+provided it read it at most ``DATA_VERSION_GRACE`` seconds before the outage began: nothing
+can change while the database is down, so the pages cached under that version are still
+the current ones, and they are served; anything else gets the 503 page (tracker/outage.py).
 """
 
 import datetime
 import hashlib
+import time
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_cache_control
 
 from tracker.models import DataVersion
+from tracker.outage import DATABASE, DATABASE_ERRORS
 
 PREFIX = "tracker:page"
 
+# The last data version this process read, and when (time.monotonic()).
+last_seen = {"version": None, "at": 0.0}
+
+
+def data_version():
+    """The data version, or while the database is down the last one read just before."""
+    try:
+        version = DataVersion.current()
+    except DATABASE_ERRORS as error:
+        DATABASE.failed(error)
+        fresh_then = DATABASE.since - last_seen["at"] <= settings.DATA_VERSION_GRACE
+        if last_seen["version"] is None or not fresh_then:
+            raise
+        return last_seen["version"]
+    DATABASE.recovered()
+    last_seen["version"], last_seen["at"] = version, time.monotonic()
+    return version
+
 
 def page_key(request):
-    request.data_version = DataVersion.current()  # read once per request; see facets.summary
+    request.data_version = data_version()  # read once per request; see facets.summary
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
     return f"{PREFIX}:{request.data_version}:{datetime.date.today().isoformat()}:{digest}"

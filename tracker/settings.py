@@ -264,3 +264,32 @@ SPECTACULAR_SETTINGS = {
         "tracker.api.schema.blank_as_any_of",
     ],
 }
+
+# --- Faults: a database or a cache that is down (tracker/outage.py, tracker/caching.py,
+# tracker/cache_backends.py, /healthz; README "Security and reliability") ---------------
+# A request that needs the database while it is down gets a 503 page with Retry-After
+# within DATABASE_CONNECT_TIMEOUT seconds; pages already cached are still served.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    )
+OUTAGE_RETRY_AFTER = int(os.environ.get("OUTAGE_RETRY_AFTER", "30"))  # seconds, in the 503
+# How long before an outage the last data version read may have been read for the pages
+# cached under it to be served during the outage (tracker/caching.py).
+DATA_VERSION_GRACE = int(os.environ.get("DATA_VERSION_GRACE", "60"))
+MIDDLEWARE.append("tracker.outage.DatabaseOutageMiddleware")
+# A load balancer's health check speaks plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A shared cache: CACHE_URL=redis://host:6379/0. While it is down, pages are computed.
+if os.environ.get("CACHE_URL"):
+    if not os.environ["CACHE_URL"].startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("CACHE_URL must be a Redis URL (redis://host:6379/0).")
+    CACHES["default"] = {
+        "BACKEND": "tracker.cache_backends.ForgivingRedisCache",
+        "LOCATION": os.environ["CACHE_URL"],
+        # Set to the release (a commit), so a deploy never serves pages of the old templates.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        "TIMEOUT": int(os.environ.get("CACHE_TIMEOUT", "3600")),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+# ---------------------------------------------------------------------------------------

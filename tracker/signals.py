@@ -1,6 +1,13 @@
 """Keep each event's derived data (countries involved, search document) in step with the
 records it is computed from, whichever way they are edited: admin, seed or shell; and bump the
-data version on every change, so cached pages and counts are never served stale."""
+data version on every change, so cached pages and counts are never served stale.
+
+Loading a fixture (``loaddata``, the portable export) writes rows exactly as they were dumped,
+derived rows and data version included: saves are ``raw`` then, and many-to-many links, which
+carry no such flag, are set while ``loading_fixtures()`` is on (tracker's ``loaddata``)."""
+
+import threading
+from contextlib import contextmanager
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -16,6 +23,21 @@ from tracker.models import (
     Person,
     Topic,
 )
+
+_fixtures = threading.local()
+
+
+@contextmanager
+def loading_fixtures():
+    _fixtures.loading = True
+    try:
+        yield
+    finally:
+        _fixtures.loading = False
+
+
+def loading(kwargs):
+    return kwargs.get("raw", False) or getattr(_fixtures, "loading", False)
 
 
 def refresh(event_ids):
@@ -49,6 +71,8 @@ def _deleting_events(origin):
 
 @receiver(m2m_changed, sender=Event.topics.through)
 def topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if loading(kwargs):
+        return
     if reverse and action == "pre_clear":  # a topic's events: after the clear, none are left
         instance._cleared_events = list(instance.events.values_list("pk", flat=True))
     if action not in {"post_add", "post_remove", "post_clear"}:
@@ -97,7 +121,7 @@ def event_type_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def bump_data_version(sender, **kwargs):
-    if not kwargs.get("raw"):
+    if not loading(kwargs):
         DataVersion.bump()
 
 
