@@ -10,7 +10,8 @@ and django-csp the Content-Security-Policy. This module adds the rest:
   reader, so a per-request nonce would not fit them, and no page needs one (no inline script
   or style anywhere, the admin's included).
 - ``HeadersMiddleware``: Permissions-Policy and Cross-Origin-Resource-Policy, which Django has
-  no setting for.
+  no setting for; and X-Frame-Options on what XFrameOptionsMiddleware never sees (the static
+  files WhiteNoise answers before it, once they are collected).
 """
 
 from csp.middleware import CSPMiddleware
@@ -36,7 +37,8 @@ def path_additions(path):
 
 
 class HeadersMiddleware:
-    """Set Permissions-Policy and Cross-Origin-Resource-Policy where a view has not."""
+    """Set Permissions-Policy, Cross-Origin-Resource-Policy and X-Frame-Options where a view
+    has not."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,4 +54,5 @@ class HeadersMiddleware:
             response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         if self.resource_policy:
             response.headers.setdefault("Cross-Origin-Resource-Policy", self.resource_policy)
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         return response
