@@ -6,11 +6,14 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -55,6 +58,21 @@ NO_SOURCE_MESSAGE = (
 )
 
 
+class BadListQuery(Exception):
+    pass
+
+
+class BoundedChangeList(ChangeList):
+    """Django's change list, whose date drill-down lets a year too large for a date (or for
+    a C long) through as a 500: here it is a bad lookup, like any other."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
     """What every record's admin shares: versions of the whole record (django-reversion),
     told in words on the History page, with revert and recovery of deleted records; an
@@ -71,6 +89,27 @@ class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
     # Django 6 assumes https for a URL typed without a scheme; do so already.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     save_on_top = True
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        # A filter's value the list cannot use (a year with 22 digits, a month 13) is the
+        # request's fault: 400 with what was wrong, not Django's "database installation" page.
+        try:
+            return super().changelist_view(request, extra_context)
+        except BadListQuery as error:
+            return HttpResponseBadRequest(
+                f"This list cannot be filtered by these values ({error}). Remove them from "
+                f"the address: {request.path}",
+                content_type="text/plain; charset=utf-8",
+            )
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters as error:
+            raise BadListQuery(error) from error
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -124,7 +163,10 @@ class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
         return super().recover_view(request, version_id, context)
 
     def version_or_404(self, version_id):
-        return get_object_or_404(Version.objects.select_related("revision"), pk=version_id)
+        # A version of this model only: reversion's views would otherwise revert another
+        # model's revision (an event's, under topics) for an editor of this one.
+        versions = Version.objects.get_for_model(self.model).select_related("revision")
+        return get_object_or_404(versions, pk=version_id)
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))

@@ -224,7 +224,10 @@ if "NUM_PROXIES" not in os.environ:
 # pair out for AXES_COOLOFF_MINUTES; attempts are kept in the database (axes' own tables), so
 # every worker agrees. Successful and failed logins are logged (logger "axes", below).
 INSTALLED_APPS += ["axes"]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last: after authentication
+MIDDLEWARE += [
+    "axes.middleware.AxesMiddleware",  # after authentication
+    "tracker.door.RefuseNulInAdmin",  # a NUL in an admin address: 400 on every database
+]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out pair before any password check
     "django.contrib.auth.backends.ModelBackend",
