@@ -16,6 +16,7 @@ from functools import wraps
 from django.core.cache import cache
 from django.utils.cache import patch_cache_control
 
+from tracker import ratelimit
 from tracker.models import DataVersion
 
 PREFIX = "tracker:page"
@@ -50,6 +51,10 @@ def cached_public_page(view):
         key = page_key(request)
         response = cache.get(key)
         if response is None:
+            # Only a page that must be computed counts towards the client's rate limit.
+            refused = ratelimit.refusal(request)
+            if refused is not None:
+                return refused
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
