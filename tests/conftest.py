@@ -15,6 +15,7 @@ def pytest_configure(config):
     settings.SECRET_KEY = os.environ.get("SECRET_KEY") or "test-only-not-a-secret"
     settings.SECURE_SSL_REDIRECT = False
     settings.SECURE_HSTS_SECONDS = 0
+    settings.RATE_LIMIT = "off"  # tests/test_rate_limit.py sets its own
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -6,13 +6,15 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, ProtectedError
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -72,6 +74,21 @@ class ShownOnly(Exception):
         self.response = response
 
 
+class BadListQuery(Exception):
+    pass
+
+
+class BoundedChangeList(ChangeList):
+    """Django's change list, whose date drill-down lets a year too large for a date (or for
+    a C long) through as a 500: here it is a bad lookup, like any other."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
     """What every record's admin shares: versions of the whole record (django-reversion),
     told in words on the History page, with revert and recovery of deleted records; an
@@ -89,6 +106,27 @@ class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
     # Django 6 assumes https for a URL typed without a scheme; do so already.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     save_on_top = True
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        # A filter's value the list cannot use (a year with 22 digits, a month 13) is the
+        # request's fault: 400 with what was wrong, not Django's "database installation" page.
+        try:
+            return super().changelist_view(request, extra_context)
+        except BadListQuery as error:
+            return HttpResponseBadRequest(
+                f"This list cannot be filtered by these values ({error}). Remove them from "
+                f"the address: {request.path}",
+                content_type="text/plain; charset=utf-8",
+            )
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters as error:
+            raise BadListQuery(error) from error
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -213,6 +251,8 @@ class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
             done = "Restored" if verb == "Reverted to" else "Recovered"
             message = f"{done} “{version.object_repr}” as it was on {when}, with its parts."
         super().message_user(request, message, level, *args, **kwargs)
+
+
 
     def history_view(self, request, object_id, extra_context=None):
         if not self.has_view_or_change_permission(request):

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_cache_control
 
+from tracker import ratelimit
 from tracker.models import DataVersion
 from tracker.outage import DATABASE, DATABASE_ERRORS
 
@@ -76,6 +77,10 @@ def cached_public_page(view):
         key = page_key(request)
         response = cache.get(key)
         if response is None:
+            # Only a page that must be computed counts towards the client's rate limit.
+            refused = ratelimit.refusal(request)
+            if refused is not None:
+                return refused
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()

@@ -3,6 +3,7 @@ from django.urls import path
 from tracker import views
 from tracker.caching import cached_public_page
 from tracker.exports import views as exports
+from tracker.ratelimit import rate_limited
 from tracker.views import site_files
 
 app_name = "tracker"
@@ -10,7 +11,11 @@ app_name = "tracker"
 urlpatterns = [
     path("", cached_public_page(views.TimelineView.as_view()), name="timeline"),
     # The timeline's view as files. The CSV streams, so it is never held in the page cache.
-    path("events.csv", exports.revalidated(exports.events_csv), name="events_csv"),
+    path(
+        "events.csv",
+        exports.revalidated(rate_limited(exports.events_csv)),
+        name="events_csv",
+    ),
     path(
         "events.ics",
         exports.revalidated(cached_public_page(exports.events_ics)),

@@ -5,6 +5,7 @@ database and an insecure key that never leaves the machine. With ``DEBUG`` off, 
 default, ``SECRET_KEY`` is required to serve and the security settings are on.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -293,3 +294,61 @@ if os.environ.get("CACHE_URL"):
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 # ---------------------------------------------------------------------------------------
+
+# --- The admin's door: login lockout, passwords, client address, rate limits -----------------
+# (README, "Security and reliability" → "The admin's door".)
+
+# The client's address. Directly on the internet it is REMOTE_ADDR and nothing a client sends
+# changes it. Behind a proxy (BEHIND_TLS_PROXY=1) every request comes from the proxy, so the
+# address is the one the proxy appended to X-Forwarded-For: TRUSTED_PROXIES hops back from the
+# right (default 1 behind a proxy, 0 otherwise); entries to the left of it are the client's own
+# say and never trusted. DRF's throttle reads the same number (NUM_PROXIES above, unless set).
+TRUSTED_PROXIES = int(
+    os.environ.get("TRUSTED_PROXIES", "1" if env_bool("BEHIND_TLS_PROXY") else "0")
+)
+if "NUM_PROXIES" not in os.environ:
+    REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES
+
+# Login lockout (django-axes): 5 failed logins for one user name from one address lock that
+# pair out for AXES_COOLOFF_MINUTES; attempts are kept in the database (axes' own tables), so
+# every worker agrees. Successful and failed logins are logged (logger "axes", below).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += [
+    "axes.middleware.AxesMiddleware",  # after authentication
+    "tracker.door.RefuseNulInAdmin",  # a NUL in an admin address: 400 on every database
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out pair before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tracker.door.client_address"
+AXES_LOCKOUT_CALLABLE = "tracker.door.locked_out"  # 429, Retry-After, admin/locked_out.html
+AXES_RESET_ON_SUCCESS = True  # a successful login forgives the pair's earlier typos
+# A locked-out client who keeps trying does not extend their own wait: the page's time holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False  # no banner at start-up; the per-login lines below stay
+# The log names the user name and address of each login and failure (axes masks both by
+# default), so an attack can be seen and its address blocked; passwords are never logged.
+AXES_SENSITIVE_PARAMETERS = []
+LOGGING["loggers"] = {"axes": {"handlers": ["console"], "level": "INFO", "propagate": False}}
+
+# Passwords: Django's validators, at least 12 characters. (manage.py ensure_local_admin makes
+# admin/admin for local development only, with DEBUG on: it does not go through validators.)
+for validator in AUTH_PASSWORD_VALIDATORS:
+    if validator["NAME"].endswith("MinimumLengthValidator"):
+        validator["OPTIONS"] = {"min_length": 12}
+
+# Where a login lands when its ?next= is missing or refused (not /accounts/profile/, a 404).
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Anonymous requests that compute a public page (not those served from the page cache), per
+# client address: RATE_LIMIT requests per window ("120/m", "2000/h"; "off" for none). The
+# counters live in the default cache: per process with the local-memory cache, shared by every
+# worker when the cache is shared (Redis). Staff are never limited.
+RATE_LIMIT = os.environ.get("RATE_LIMIT", "120/m")
+# --- end of the admin's door -----------------------------------------------------------------
