@@ -22,7 +22,15 @@ from reversion.models import Version
 
 from tracker import history
 from tracker.admin_import import import_view
-from tracker.admin_lists import CountryInUseFilter, OrganizationFilter, PersonFilter, search_events
+from tracker.admin_lists import (
+    TOO_LONG,
+    ChangeList,
+    CountryInUseFilter,
+    OrganizationFilter,
+    PersonFilter,
+    bounded_search,
+    search_events,
+)
 from tracker.admin_merge import MergeActionMixin
 from tracker.admin_messages import ConstraintMessagesFormSet, ProtectedRecordsAdmin
 from tracker.duplicates import (
@@ -122,6 +130,20 @@ class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
         request.restoring = ("Recovered from", version)
         context = {**(extra_context or {}), "version": version}
         return super().recover_view(request, version_id, context)
+
+    def get_changelist(self, request, **kwargs):
+        return ChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search (or ``search``), of a bounded number of words: see
+        ``admin_lists.bounded_search``. The list says when the search was cut."""
+        search_term, cut = bounded_search(search_term)
+        if cut and getattr(request.resolver_match, "url_name", "") != "autocomplete":
+            messages.info(request, TOO_LONG)
+        return self.search(request, queryset, search_term)
+
+    def search(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term)
 
     def version_or_404(self, version_id):
         return get_object_or_404(Version.objects.select_related("revision"), pk=version_id)
@@ -327,7 +349,7 @@ class EventAdmin(MergeActionMixin, TrackerAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(source_total=Count("citations"))
 
-    def get_search_results(self, request, queryset, search_term):
+    def search(self, request, queryset, search_term):
         return search_events(queryset, search_term, self.get_search_fields(request))
 
     def get_urls(self):
