@@ -28,7 +28,14 @@ from reversion.utils import mute_signals
 
 from tracker import history
 from tracker.admin_import import import_view
-from tracker.admin_lists import CountryInUseFilter, OrganizationFilter, PersonFilter, search_events
+from tracker.admin_lists import (
+    TOO_LONG,
+    CountryInUseFilter,
+    OrganizationFilter,
+    PersonFilter,
+    bounded_search,
+    search_events,
+)
 from tracker.admin_merge import MergeActionMixin
 from tracker.admin_messages import ConstraintMessagesFormSet, ProtectedRecordsAdmin
 from tracker.duplicates import (
@@ -253,6 +260,16 @@ class TrackerAdmin(ProtectedRecordsAdmin, VersionAdmin):
         super().message_user(request, message, level, *args, **kwargs)
 
 
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search (or ``search``), of a bounded number of words: see
+        ``admin_lists.bounded_search``. The list says when the search was cut."""
+        search_term, cut = bounded_search(search_term)
+        if cut and getattr(request.resolver_match, "url_name", "") != "autocomplete":
+            messages.info(request, TOO_LONG)
+        return self.search(request, queryset, search_term)
+
+    def search(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term)
 
     def history_view(self, request, object_id, extra_context=None):
         if not self.has_view_or_change_permission(request):
@@ -457,7 +474,7 @@ class EventAdmin(MergeActionMixin, TrackerAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(source_total=Count("citations"))
 
-    def get_search_results(self, request, queryset, search_term):
+    def search(self, request, queryset, search_term):
         return search_events(queryset, search_term, self.get_search_fields(request))
 
     def get_urls(self):

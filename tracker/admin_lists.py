@@ -10,6 +10,8 @@
   tracker/search.py), and by the title or publisher of a source they cite.
 """
 
+import itertools
+
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.text import smart_split, unescape_string_literal
@@ -106,6 +108,27 @@ class PersonFilter(TextInputFilter):
             Q(name__icontains=text) | Q(native_name__icontains=text) | Q(slug=text)
         )
         return queryset.with_people(people)
+
+
+MAX_SEARCH_TERMS = search.MAX_TERMS
+MAX_TERM_LENGTH = 200
+TOO_LONG = (
+    f"Only the first {MAX_SEARCH_TERMS} words of the search were looked for, "
+    f"each cut to {MAX_TERM_LENGTH} characters."
+)
+
+
+def bounded_search(search_term):
+    """``(search, cut)``: the search with at most MAX_SEARCH_TERMS words or "phrases", each
+    at most MAX_TERM_LENGTH characters, and whether anything was cut. Each word is a test of
+    several columns (and, for events, a full-text subquery): a pasted page of text was
+    thousands of them, minutes of work, and on SQLite "Expression tree is too large" or "LIKE
+    pattern too complex", a 500."""
+    terms = list(itertools.islice(smart_split(search_term), MAX_SEARCH_TERMS + 1))
+    cut = len(terms) > MAX_SEARCH_TERMS or any(len(term) > MAX_TERM_LENGTH for term in terms)
+    if not cut:
+        return search_term, False
+    return " ".join(term[:MAX_TERM_LENGTH] for term in terms[:MAX_SEARCH_TERMS]), True
 
 
 def search_events(queryset, search_term, search_fields):
