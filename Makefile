@@ -6,12 +6,13 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint bench outage backup restore clean
+.PHONY: help install run test lint bench loadtest outage backup restore clean
 
 help:
 	@echo "make run    set up (venv, install, migrate, seed, local admin) and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run ruff, the migration check and the test suite"
 	@echo "make bench  time the timeline and record pages on 100,000 synthetic events"
+	@echo "make loadtest  32 clients for 60 s on gunicorn (4 workers) at 100,000 events (needs wrk)"
 	@echo "make outage stop a database of its own for 15 s under 4 clients; count what failed"
 	@echo "make backup [FILE=…] [NO_SESSIONS=1]   back up the database (DATABASE_URL)"
 	@echo "make restore FILE=…                    restore a backup into it, replacing its data"
@@ -45,6 +46,11 @@ lint: install
 bench: export SECRET_KEY ?= bench-only-not-a-secret
 bench: install
 	$(PY) -m bench.run
+
+loadtest: export SECRET_KEY ?= bench-only-not-a-secret
+loadtest: install
+	@command -v wrk >/dev/null || { echo "make loadtest needs wrk: apt-get install wrk"; exit 2; }
+	$(PY) -m bench.loadtest
 
 outage: export SECRET_KEY ?= bench-only-not-a-secret
 outage: install
