@@ -12,7 +12,7 @@ help:
 	@echo "make run    set up (venv, install, migrate, seed, local admin) and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run ruff, the migration check and the test suite"
 	@echo "make bench  time the timeline and record pages on 100,000 synthetic events"
-	@echo "make loadtest  32 clients for 60 s on gunicorn (4 workers) at 100,000 events (needs wrk)"
+	@echo "make loadtest  32 clients for 60 s on gunicorn (a worker per core) at 100,000 events (needs wrk)"
 	@echo "make outage stop a database of its own for 15 s under 4 clients; count what failed"
 	@echo "make backup [FILE=…] [NO_SESSIONS=1]   back up the database (DATABASE_URL)"
 	@echo "make restore FILE=…                    restore a backup into it, replacing its data"

@@ -3,8 +3,8 @@
 Builds (or reuses) the benchmark's database of 100,000 synthetic events (``bench.sqlite3``,
 or ``BENCH_DATABASE_URL``; ``BENCH_EVENTS`` sets the size, as for ``make bench``), starts
 gunicorn with ``gunicorn.conf.py`` (the master builds the timeline's columns, then forks
-``LOAD_WORKERS`` workers, 4 by default; DEBUG off), and points wrk at it: ``LOAD_CLIENTS``
-connections (32) for ``LOAD_SECONDS`` (60).
+``LOAD_WORKERS`` workers, one per core by default; DEBUG off), and points wrk at it:
+``LOAD_CLIENTS`` connections (32) for ``LOAD_SECONDS`` (60).
 
 Each request is drawn afresh (``bench/loadtest.lua``, a seeded random generator per
 connection): three in four are timeline views of one to three filters (country, type, topic,
@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "32"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
-WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
+# One worker per core: the work is CPU (counting, rendering), so more workers only queue.
+WORKERS = int(os.environ.get("LOAD_WORKERS", str(os.cpu_count() or 2)))
 THREADS = 2  # wrk's own threads: one per core is plenty for a few hundred requests a second
 SCRIPT = ROOT / "bench" / "loadtest.lua"
 
