@@ -360,6 +360,7 @@ def test_generated_slugs_on_the_record_pages(world, db):
         for path in [
             f"/events/{slug}/",
             f"/events/{slug}.ics",
+            f"/events/{slug}/cite.ris",
             f"/organizations/{slug}/",
             f"/people/{slug}/",
             f"/topics/{slug}/",

@@ -16,10 +16,10 @@ def test_event_page_shows_what_the_dialogue_agreed_and_where_it_led(client, seed
     assert "agreed among other things on the bilateral AI working group" in page
     related = [(link["label"], link["event"].slug) for link in response.context_data["related"]]
     assert related == [
-        ("follows from", "state-visit-2023"),
-        ("led to", "ai-working-group-first-meeting-2024"),
+        ("Follows from", "state-visit-2023"),
+        ("Led to", "ai-working-group-first-meeting-2024"),
     ]
-    assert "This event <strong>led to</strong>" in page
+    assert "<strong>Led to:</strong>" in page
 
 
 def test_event_page_groups_participants_by_country_with_titles(client, seeded):
@@ -240,13 +240,13 @@ def test_an_event_page_reads_each_link_from_its_own_side_oldest_first(client, se
 
     related = client.get(dialogue.get_absolute_url()).context_data["related"]
     assert [(link["label"], link["event"].slug) for link in related] == [
-        ("follows from", "state-visit-2023")
+        ("Follows from", "state-visit-2023")
     ]
 
     meeting.published = True
     meeting.save()
     related = client.get(dialogue.get_absolute_url()).context_data["related"]
     assert [(link["label"], link["event"].slug) for link in related] == [
-        ("follows from", "state-visit-2023"),
-        ("led to", "ai-working-group-first-meeting-2024"),
+        ("Follows from", "state-visit-2023"),
+        ("Led to", "ai-working-group-first-meeting-2024"),
     ]

@@ -4,6 +4,7 @@ from tracker import views
 from tracker.caching import cached_public_page
 from tracker.exports import views as exports
 from tracker.ratelimit import rate_limited
+from tracker.views import citations as citation_views
 from tracker.views import site_files
 
 app_name = "tracker"
@@ -33,6 +34,11 @@ urlpatterns = [
         name="event_ics",
     ),
     path("events/<slug:slug>/", cached_public_page(views.EventDetailView.as_view()), name="event"),
+    path(
+        "events/<slug:slug>/cite.ris",
+        cached_public_page(citation_views.event_ris),
+        name="event_ris",
+    ),
     path(
         "organizations/",
         cached_public_page(views.OrganizationListView.as_view()),

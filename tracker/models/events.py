@@ -588,6 +588,17 @@ INVERSE_LABELS = {
     RelationKind.RESPONDS_TO: "answered by",
 }
 
+# How an event's page names each link, from either side, as the start of a sentence whose
+# end is the other event: "In preparation for: AI Seoul Summit" on the meeting's page,
+# "Prepared by: … first meeting" on the summit's.
+RELATION_HEADINGS = {
+    RelationKind.FOLLOWS_FROM: ("Follows from", "Led to"),
+    RelationKind.ANNOUNCES: ("Announces", "Announced in"),
+    RelationKind.PREPARES: ("In preparation for", "Prepared by"),
+    RelationKind.BUILDS_ON: ("Builds on", "Built upon by"),
+    RelationKind.RESPONDS_TO: ("Responds to", "Answered by"),
+}
+
 
 @reversion.register()
 class EventRelation(models.Model):
@@ -630,3 +641,8 @@ class EventRelation(models.Model):
     @property
     def inverse_label(self):
         return INVERSE_LABELS.get(self.kind, self.kind)
+
+    def heading_from(self, event_id):
+        """The link's name read from the page of the event ``event_id`` (either end)."""
+        forward, inverse = RELATION_HEADINGS.get(self.kind, (self.kind, self.kind))
+        return forward if event_id == self.from_event_id else inverse

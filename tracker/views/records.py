@@ -1,6 +1,7 @@
 """The record pages: an event, an organization, a person, a topic, and the two indexes."""
 
 import datetime
+import re
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -11,7 +12,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 
-from tracker import timeline_index
+from tracker import citations, timeline_index
 from tracker.caching import keep_private
 from tracker.filters import MAX_VALUES
 from tracker.models import (
@@ -117,6 +118,7 @@ class EventDetailView(FollowsMerges, DetailView):
         event.sub_event_list.sort(key=lambda sub: (sub.start_date, sub.last_day, sub.pk))
         canonical = self.request.build_absolute_uri(event.get_absolute_url())
         parent = event.parent
+        citation = citations.for_event(event, canonical)
         context.update(
             nav="timeline",
             canonical_url=canonical,
@@ -125,7 +127,9 @@ class EventDetailView(FollowsMerges, DetailView):
             previous_event=published.before(event).first(),
             next_event=published.after(event).first(),
             json_ld=event_json_ld(event, canonical, self.request),
-            accessed=datetime.date.today(),
+            lead=summary_lead(event),
+            citation_text=citations.plain_text(citation),
+            citation_bibtex=citations.bibtex(citation),
             parent_visible=parent if parent and (parent.published or self.preview) else None,
             preview=self.preview_context(event) if self.preview else None,
         )
@@ -175,12 +179,30 @@ class EventDetailView(FollowsMerges, DetailView):
         )
         links = []
         for relation in relations:
-            if relation.from_event_id == event.pk:
-                label, other = relation.get_kind_display(), relation.to_event
-            else:
-                label, other = relation.inverse_label, relation.from_event
+            outgoing = relation.from_event_id == event.pk
+            other = relation.to_event if outgoing else relation.from_event
+            label = relation.heading_from(event.pk)
             links.append({"label": label, "event": other, "rel": relation})
         return sorted(links, key=lambda link: (link["event"].start_date, link["event"].pk))
+
+
+# How many opening words a description must share with the summary to be taken as saying it.
+LEAD_WORDS = 8
+
+
+def summary_lead(event):
+    """The summary, to show as the lead above the description, unless the description begins
+    with it: editors often open the description with the summary, or with the summary a
+    little reworded ("as the follow-up" / "as a follow-up"). The description is taken to
+    begin with the summary when its first words are the summary's first eight (all of them,
+    if it has fewer), case and punctuation aside; then the page says it once."""
+    summary = " ".join(event.summary.split())
+    words = re.findall(r"\w+", summary.casefold())
+    if not words:
+        return summary
+    opening = words[:LEAD_WORDS]
+    said = re.findall(r"\w+", event.description.casefold()[: len(summary) * 2 + 40])
+    return "" if said[: len(opening)] == opening else summary
 
 
 class EventsOfMixin:
@@ -232,13 +254,6 @@ class OrganizationDetailView(FollowsMerges, EventsOfMixin, DetailView):
             Prefetch(
                 "children", queryset=Organization.objects.order_by("name"), to_attr="child_list"
             ),
-            Prefetch(
-                "roles",
-                queryset=Role.objects.select_related("person", "source").order_by(
-                    "-start_date", "pk"
-                ),
-                to_attr="role_list",
-            ),
         )
 
     @cached_property
@@ -258,6 +273,13 @@ class OrganizationDetailView(FollowsMerges, EventsOfMixin, DetailView):
         return own + others[: MAX_VALUES - 1]
 
     def get_context_data(self, **kwargs):
+        # The posts held in it and in the offices within it (as its events are theirs too):
+        # one query, as the prefetch of its own posts was.
+        self.object.role_list = list(
+            Role.objects.filter(organization__in=self.linked_keys())
+            .select_related("person", "source", "organization")
+            .order_by("-start_date", "pk")
+        )
         context = super().get_context_data(**kwargs)
         context["includes_units"] = len(self.family) > 1
         return context
