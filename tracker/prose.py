@@ -7,7 +7,7 @@ The marks, one per line's start or inside a line:
 - ``- item`` lines make a list;
 - ``[words](https://address)`` is a link (``http``, ``https``, ``mailto`` or an address on
   this site starting with ``/``; anything else is left as typed);
-- ``**words**`` are bold.
+- ``**words**`` are bold, ``*words*`` in italics.
 
 Every character the editor typed is escaped first, by markupsafe, and only then are the
 marks turned into the few elements above, so a ``<script>`` typed in the admin reaches the
@@ -27,13 +27,15 @@ LINK = re.compile(
     r"\[([^\[\]]+)\]\(((?:https?://|mailto:|/(?!/))(?:[^\s()&]|&amp;)*)\)"
 )
 BOLD = re.compile(r"\*\*(.+?)\*\*")
+ITALIC = re.compile(r"(?<![*\w])\*([^*\s](?:[^*]*[^*\s])?)\*(?![*\w])")
 
 
 def _inline(text):
     """One line's text: escaped, then links and bold."""
     escaped = str(escape(text))
     escaped = LINK.sub(r'<a href="\2">\1</a>', escaped)
-    return BOLD.sub(r"<strong>\1</strong>", escaped)
+    escaped = BOLD.sub(r"<strong>\1</strong>", escaped)
+    return ITALIC.sub(r"<em>\1</em>", escaped)
 
 
 def render(text):

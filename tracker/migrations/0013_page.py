@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(help_text="The page's key: “about” is the About page.", max_length=100, unique=True)),
                 ('title', models.CharField(max_length=200)),
                 ('summary', models.CharField(blank=True, help_text='One sentence for search engines and link previews.', max_length=300)),
-                ('body', models.TextField(help_text='Plain text. A blank line starts a paragraph; “## ” starts a heading; “- ” a list item; [words](https://address) is a link; **words** are bold.')),
+                ('body', models.TextField(help_text='Plain text. A blank line starts a paragraph; “## ” starts a heading; “- ” a list item; [words](https://address) is a link; **words** are bold, *words* in italics.')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],

@@ -31,7 +31,7 @@ class Page(models.Model):
     body = models.TextField(
         help_text=(
             "Plain text. A blank line starts a paragraph; “## ” starts a heading; “- ” a list "
-            "item; [words](https://address) is a link; **words** are bold."
+            "item; [words](https://address) is a link; **words** are bold, *words* in italics."
         )
     )
     created_at = models.DateTimeField(auto_now_add=True)
