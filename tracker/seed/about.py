@@ -53,7 +53,7 @@ remain their publishers'. The software is open source under the MIT licence.
 Each event's page offers a citation to copy. In general: "Title of the event" (its date). \
 AI Policy Tracker. The record's address (record updated on the date shown; accessed on the \
 day you read it). Every view of the timeline is also a stable address, and can be \
-downloaded as CSV or read through the [JSON API](/api/docs/).
+downloaded as CSV or read through the [JSON API](/api/docs/).\
 """
 
 
