@@ -25,6 +25,15 @@ class TopicFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"topic-{n}")
 
 
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Page
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    body = "Some words about the tracker."
+
+
 class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Source

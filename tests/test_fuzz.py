@@ -49,6 +49,12 @@ PUBLIC_LISTS = [
     "/api/v1/event-types/",
     "/organizations/",
     "/people/",
+    "/topics/",
+    "/countries/",
+    "/countries/kr/",
+    "/sources/",
+    "/about/",
+    "/sitemap-events.xml",
 ]
 TIMELINE_KEYS = [
     "q",
@@ -364,6 +370,9 @@ def test_generated_slugs_on_the_record_pages(world, db):
             f"/organizations/{slug}/",
             f"/people/{slug}/",
             f"/topics/{slug}/",
+            f"/countries/{slug}/",
+            f"/{slug}/",
+            f"/sitemap-{slug}.xml",
             f"/api/v1/events/{slug}/",
             f"/api/v1/organizations/{slug}/",
         ]:

@@ -30,6 +30,12 @@ PAGES = {
     "topic": ("/topics/{topic}/", 4),
     "organizations": ("/organizations/", 5),
     "people": ("/people/", 4),
+    # Events per topic and per country are read from the worker's columns.
+    "topics": ("/topics/", 4),
+    "countries": ("/countries/", 4),
+    "country": ("/countries/kr/", 10),
+    "sources": ("/sources/", 4),
+    "about": ("/about/", 2),
 }
 
 

@@ -560,7 +560,7 @@ def test_robots_txt_lets_crawlers_read_the_public_pages_and_not_the_admin(client
     assert "Allow: /" in lines
     assert "Disallow: /admin/" in lines
     assert "Disallow: /events.csv" in lines
-    assert not any(line.startswith("Sitemap:") for line in lines)  # the site has none
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
 def security_txt(client, **headers):

@@ -733,3 +733,7 @@ class EventTypeAdmin(TrackerAdmin):
     @admin.display(description="events", ordering="event_total")
     def event_count(self, obj):
         return obj.event_total
+
+
+# The site's written pages (About) have an admin module of their own.
+from tracker import admin_pages  # noqa: E402, F401

@@ -15,6 +15,7 @@ marked, also used by the timeline's rows).
 import functools
 import json
 import re
+from urllib.parse import urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.defaultfilters import date, linebreaks_filter, pluralize, truncatechars
@@ -81,6 +82,41 @@ def querystring(context, **changes):
     return f"?{params.urlencode()}" if params else ""
 
 
+# The one query parameter kept in a page's own address (its canonical link, og:url): the
+# page of a list. The timeline's query string is the whole view, so it keeps all of it.
+KEPT_IN_ADDRESS = ("page",)
+# Filters of the timeline: a view narrowed by more than one value of these is left out of
+# search engines' indexes (``noindex``), so crawlers do not walk every combination.
+TIMELINE_FILTERS = ("q", "from", "to", "country", "type", "status", "organization", "person",
+                    "topic")
+
+
+@pass_context
+def page_url(context):
+    """This page's absolute address, as its canonical link and previews give it."""
+    request = context["request"]
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name == "tracker:timeline":
+        return request.build_absolute_uri()
+    kept = [(key, value) for key in KEPT_IN_ADDRESS for value in request.GET.getlist(key)]
+    kept = [(key, value) for key, value in kept if value not in {"", "1"}]
+    query = f"?{urlencode(kept)}" if kept else ""
+    return request.build_absolute_uri(request.path) + query
+
+
+@pass_context
+def absolute_static(context, path):
+    """The absolute address of a static file (previews need the scheme and host)."""
+    return context["request"].build_absolute_uri(static(path))
+
+
+@pass_context
+def narrowed_beyond_one_filter(context):
+    """Whether the timeline's view is narrowed by more than one filter value."""
+    params = context["request"].GET
+    return sum(1 for key in TIMELINE_FILTERS for value in params.getlist(key) if value) > 1
+
+
 def environment(**options):
     env = Environment(**options)
     env.globals.update(
@@ -89,6 +125,9 @@ def environment(**options):
         querystring=querystring,
         json_ld_script=json_ld,
         in_calendars=in_calendars,
+        page_url=page_url,
+        absolute_static=absolute_static,
+        narrowed_beyond_one_filter=narrowed_beyond_one_filter,
     )
     env.filters.update(
         pluralize=pluralize,

@@ -61,6 +61,7 @@ SLUG_SOURCES = {
     "tracker.person": "name",
     "tracker.topic": "name",
     "tracker.eventtype": "name",
+    "tracker.page": "title",
 }
 
 

@@ -11,6 +11,7 @@ from tracker.models.events import (
 )
 from tracker.models.merges import MergedSlug
 from tracker.models.organizations import Organization, OrganizationKind
+from tracker.models.pages import Page
 from tracker.models.people import Person, Role
 from tracker.models.sources import Source
 from tracker.models.versions import DataVersion, EventChange
@@ -29,6 +30,7 @@ __all__ = [
     "MergedSlug",
     "Organization",
     "OrganizationKind",
+    "Page",
     "Participation",
     "ParticipationRole",
     "Person",

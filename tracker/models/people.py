@@ -38,6 +38,8 @@ class Person(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        # A country's page lists its people by name.
+        indexes = [models.Index(fields=["country", "name"], name="person_country_name")]
 
     def __str__(self):
         return self.name

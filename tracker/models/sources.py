@@ -32,6 +32,10 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["-published_date", "title"]
+        # /sources/ lists them by publisher and title.
+        indexes = [
+            models.Index(fields=["publisher", "title", "id"], name="source_publisher_title")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"],

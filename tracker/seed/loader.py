@@ -21,12 +21,14 @@ from tracker.models import (
     EventRelation,
     EventType,
     Organization,
+    Page,
     Participation,
     Person,
     Role,
     Source,
     Topic,
 )
+from tracker.seed.about import ensure_about_page
 
 SEED_FILE = Path(__file__).with_name("seed.json")
 CHANGE_REASON = "Loaded from the seed timeline"
@@ -63,6 +65,10 @@ class SeedLoader:
             return self.load()
 
     def load(self):
+        if ensure_about_page(Page) is None:
+            self.kept["pages"] += 1
+        else:
+            self.created["pages"] += 1
         for row in self.data["event_types"]:
             if not self.existing(EventType, slug=row["slug"]):
                 self.save(EventType(**row))

@@ -309,7 +309,7 @@ class TopicDetailView(EventsOfMixin, DetailView):
     template_name = "tracker/topic_detail.html"
     context_object_name = "topic"
     filter_name = "topic"
-    nav = "timeline"
+    nav = "topics"
 
 
 def attach_event_counts(records, field):

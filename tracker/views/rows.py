@@ -182,15 +182,18 @@ def load_rows(ids, today, terms=()):
 
 
 class CountryTags(dict):
-    """The tag of each country a row names, made once per page (a row names six on average)."""
+    """The tag of each country a row names, made once per page (a row names six on average):
+    a link to the country's page."""
 
     def __init__(self, names):
         super().__init__()
         self.names = names
+        self.url = reverse("tracker:country", args=["xx"])[:-3]
 
     def __missing__(self, code):
         name = escape(self.names.get(code, code))
-        tag = self[code] = f'<span class="country" title="{name}">{name}</span>'
+        href = f"{self.url}{escape(code.lower())}/"
+        tag = self[code] = f'<a class="country" href="{href}">{name}</a>'
         return tag
 
 

@@ -14,19 +14,23 @@ PLAIN_TEXT = "text/plain; charset=utf-8"
 
 # Crawlers may read every public page, filtered views included. They are kept out of the
 # admin, the API (data for programs, not pages to index) and the whole-timeline CSV, which
-# streams every event and costs seconds to make. No sitemap is named: the site has none.
+# streams every event and costs seconds to make. The sitemap is named by its full address
+# (the protocol requires one), on the host asked for.
 ROBOTS = """\
 User-agent: *
 Allow: /
 Disallow: /admin/
 Disallow: /api/
 Disallow: /events.csv
+
+Sitemap: {sitemap}
 """
 
 
 @require_safe
 def robots_txt(request):
-    response = HttpResponse(ROBOTS, content_type=PLAIN_TEXT)
+    sitemap = request.build_absolute_uri(reverse("tracker:sitemap"))
+    response = HttpResponse(ROBOTS.format(sitemap=sitemap), content_type=PLAIN_TEXT)
     patch_cache_control(response, public=True, max_age=86400)
     return response
 
