@@ -303,7 +303,17 @@ def test_generated_query_strings_on_the_public_lists_exports_and_api(world, db):
 
     def body(query):
         for path in PUBLIC_LISTS:
-            collected.get(client, path, query)
+            if path != "/":
+                collected.get(client, path, query)
+                continue
+            # The timeline redirects an address with empty or default values to the one
+            # without them, once: that address is answered, never redirected again.
+            response = collected.get(client, path, query, allowed=(200, 302))
+            if response is not None and response.status_code == 302:
+                clean = response["Location"].partition("?")[2]
+                again = collected.get(client, path, clean)
+                if again is not None and again.status_code == 302:
+                    collected.note(f"{path}?{query}", "redirected twice")
 
     run(PUBLIC_EXAMPLES, query_strings(TIMELINE_KEYS), body)
     collected.check()

@@ -13,11 +13,29 @@
     disclosure.open = false;
   }
 
-  // Keep shared links short: empty fields are not sent.
+  // Keep shared links short: empty fields, and an order that is the default anyway (newest
+  // first, unless there is a search), are not sent. The server redirects such an address to
+  // the short one too, for a form sent without this script.
+  function saysNothing(field, searched) {
+    var value = field.value.trim();
+    if (!value) return true;
+    return field.name === "order" && value === "desc" && !searched;
+  }
+  var left = [];
   form.addEventListener("submit", function () {
+    var search = form.querySelector("input[name=q]");
+    var searched = !!(search && search.value.trim());
     form.querySelectorAll("input, select").forEach(function (field) {
-      if (!field.value) field.disabled = true;
+      if (field.name && !field.disabled && saysNothing(field, searched)) {
+        field.disabled = true;
+        left.push(field);
+      }
     });
+  });
+  // Back to this page from the next one (the browser's page cache): the fields work again.
+  window.addEventListener("pageshow", function () {
+    left.forEach(function (field) { field.disabled = false; });
+    left = [];
   });
 
   // Long facet lists show their first options and a button for the rest.
