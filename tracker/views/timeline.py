@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import truncatechars
 from django.utils.functional import cached_property
 from django_countries import countries
 from django_filters.views import FilterView
@@ -133,6 +134,7 @@ class TimelineView(FilterView):
                 "relevance": url_without(self.request, "order"),
             },
             highlight_terms=self.highlight_terms,
+            quoted_search=search.quoted(truncatechars(filterset.search_text, 60)),
             page_notice=getattr(self, "page_notice", ""),
             errors=self.errors(),
             name_notices=self.typed_names.notices,
@@ -197,7 +199,8 @@ class TimelineView(FilterView):
             return []
         chips = []
         if filterset.search_text:
-            chips.append(Chip(f"Search: “{filterset.search_text}”", url_without(request, "q")))
+            label = f"Search: {search.quoted(filterset.search_text)}"
+            chips.append(Chip(label, url_without(request, "q")))
         for name in ("from", "to"):
             value = filterset.form.cleaned_data.get(name)
             if value:
