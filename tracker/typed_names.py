@@ -17,6 +17,7 @@ characters, as the filter allows).
 
 import functools
 import operator
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -29,6 +30,8 @@ from tracker.querystrings import clean_pairs, clean_url, query_pairs
 
 CANDIDATES = 200  # read at most this many records whose names hold what was typed
 SHOWN = 8  # list at most this many in the notice
+MIN_PART = 3  # a part of a name shorter than this ("a", "of") finds nothing
+WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,11 @@ def names_of(record):
 
 def matches(records, typed):
     """``(exact, partial)``: the records with ``typed`` as one of their names, and those with
-    it inside one, each in name order."""
+    it inside one (only for a part of MIN_PART characters or more), each in name order."""
     wanted = normal(typed)
     exact = [record for record in records if wanted in names_of(record)]
+    if len(wanted) < MIN_PART:
+        return exact, []
     partial = [
         record
         for record in records
@@ -148,7 +153,8 @@ def resolve(request, filterset):
 def lookup(kind, name, unknown):
     """``{typed: (exact, partial)}`` for the unknown values, in at most two queries."""
     typed = [" ".join(value[:200].replace("\x00", "").split()) for value in unknown]
-    typed = [value for value in typed if normal(value)]
+    # Only text with a letter or a digit is a name ("-" or "%%" is not).
+    typed = [value for value in typed if WORD.search(value)]
     if not typed:
         return {}
     merged = dict(
