@@ -28,7 +28,8 @@ def params(url):
 
 
 def test_the_timeline_links_each_format_of_its_view_without_the_page(client, seeded):
-    page = client.get("/?country=GB&type=&page=1&order=asc&from=2024").content.decode()
+    # (An empty "type=" or "page=1" is redirected away before: see test_clean_query_strings.)
+    page = client.get("/?country=GB&page=2&order=asc&from=2024").content.decode()
     links = format_links(page)
     assert set(links) == set(LABELS)
     for label, path in LABELS.items():

@@ -7,6 +7,7 @@ timeline's columns. The admin keeps Django's templates. Autoescaping is on, as i
 
 Available in every template, besides Jinja2's own: ``url(name, *args)``, ``static(path)``,
 ``querystring(**changes)`` (the current query string with those keys set, as Django's tag),
+``page_links(page_obj)`` (numbered page links, tracker/paging.py),
 ``json_ld_script(data)``, ``in_calendars(event)``; and the filters of Django the templates use
 (``pluralize``, ``truncatechars``, ``linebreaks``, ``date``) and ``highlight`` (search terms
 marked, also used by the timeline's rows).
@@ -27,6 +28,7 @@ from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
 from tracker.exports import ics
+from tracker.paging import page_links
 
 # The same escapes as Django's json_script, so the JSON cannot close the <script> element.
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -123,6 +125,7 @@ def environment(**options):
         url=url,
         static=static,
         querystring=querystring,
+        page_links=page_links,
         json_ld_script=json_ld,
         in_calendars=in_calendars,
         page_url=page_url,

@@ -4,6 +4,7 @@ from django.urls import path
 from tracker import views
 from tracker.caching import cached_public_page
 from tracker.exports import views as exports
+from tracker.querystrings import redirect_to_clean_query
 from tracker.ratelimit import rate_limited
 from tracker.sitemaps import SITEMAPS
 from tracker.views import citations as citation_views
@@ -13,7 +14,12 @@ from tracker.views.pages import PageView
 app_name = "tracker"
 
 urlpatterns = [
-    path("", cached_public_page(views.TimelineView.as_view()), name="timeline"),
+    # A form's empty fields and default values are left out of the address (a redirect).
+    path(
+        "",
+        redirect_to_clean_query(cached_public_page(views.TimelineView.as_view())),
+        name="timeline",
+    ),
     # The timeline's view as files. The CSV streams, so it is never held in the page cache.
     path(
         "events.csv",

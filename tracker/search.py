@@ -76,6 +76,15 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
+_QUOTES = set('"“”„«»')
+
+
+def quoted(text: str) -> str:
+    """The search as the reader typed it, in quotes once: “ai safety”, but "AI Seoul" as
+    typed (it holds quotes already) rather than “"AI Seoul"”."""
+    return text if _QUOTES & set(text) else f"“{text}”"
+
+
 MAX_TERMS = 32
 _DASHES = re.compile(r"-{2,}")
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django_countries import countries
 
+from tracker import search
 from tracker.exports.links import with_query
 from tracker.filters import EventFilterSet
 from tracker.models import Event, EventStatus
@@ -103,7 +104,9 @@ class TimelineQuery:
         data = filterset.form.cleaned_data
         parts = []
         if filterset.search_text:
-            parts.append(f"matching “{filterset.search_text[:60]}”")
+            # As typed, quoted once, without control characters (XML 1.0 has no place for
+            # them: the feed's title holds this).
+            parts.append(f"matching {search.quoted(one_line(filterset.search_text, 60))}")
         if data.get("from"):
             parts.append(f"from {data['from']}")
         if data.get("to"):

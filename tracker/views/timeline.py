@@ -4,11 +4,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import InvalidPage, Paginator
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import truncatechars
 from django.utils.functional import cached_property
 from django_countries import countries
 from django_filters.views import FilterView
 
-from tracker import facets, search, timeline_index
+from tracker import facets, search, timeline_index, typed_names
 from tracker.dates import PartialDate
 from tracker.exports.links import export_query, format_links
 from tracker.filters import EventFilterSet
@@ -64,6 +66,10 @@ class TimelineView(FilterView):
         cleaned data. The exports and the API filter the queryset the same filterset builds,
         and tests/test_timeline_index.py holds the two to the same answers."""
         self.filterset = self.get_filterset(self.get_filterset_class())
+        # A person or an organization typed by name: its key, or the choices (typed_names.py).
+        self.typed_names = typed_names.resolve(request, self.filterset)
+        if self.typed_names.redirect:
+            return HttpResponseRedirect(self.typed_names.redirect)
         self.object_list = self.get_queryset()
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
@@ -128,12 +134,22 @@ class TimelineView(FilterView):
                 "relevance": url_without(self.request, "order"),
             },
             highlight_terms=self.highlight_terms,
+            quoted_search=search.quoted(truncatechars(filterset.search_text, 60)),
             page_notice=getattr(self, "page_notice", ""),
-            errors=filterset.form.errors if filterset.is_bound else {},
+            errors=self.errors(),
+            name_notices=self.typed_names.notices,
         )
         query = export_query(self.request, filterset)
         context.update(export_query=query, format_links=format_links(query))
         return context
+
+    def errors(self):
+        """The filters' errors, less those the typed-name notices say better."""
+        if not self.filterset.is_bound:
+            return {}
+        errors = self.filterset.form.errors
+        told = self.typed_names.fields
+        return {name: messages for name, messages in errors.items() if name not in told}
 
     def load_page(self, page):
         """The page's events with everything a row shows, in a fixed number of queries."""
@@ -183,7 +199,8 @@ class TimelineView(FilterView):
             return []
         chips = []
         if filterset.search_text:
-            chips.append(Chip(f"Search: “{filterset.search_text}”", url_without(request, "q")))
+            label = f"Search: {search.quoted(filterset.search_text)}"
+            chips.append(Chip(label, url_without(request, "q")))
         for name in ("from", "to"):
             value = filterset.form.cleaned_data.get(name)
             if value:

@@ -13,11 +13,40 @@
     disclosure.open = false;
   }
 
-  // Keep shared links short: empty fields are not sent.
-  form.addEventListener("submit", function () {
+  // Keep shared links short: empty fields, and an order that is the default anyway (newest
+  // first, unless there is a search), are not sent. The server redirects such an address to
+  // the short one too, for a form sent without this script.
+  // An order the reader did not choose is not sent either: typing a search on a page in
+  // the default order then gives the search's own default, best match first.
+  var order = form.querySelector("select[name=order]");
+  var orderAsLoaded = order ? order.value : "";
+  var orderGiven = new URLSearchParams(window.location.search).has("order");
+  function saysNothing(field, searched) {
+    var value = field.value.trim();
+    if (!value) return true;
+    if (field !== order) return false;
+    return (value === "desc" && !searched) || (!orderGiven && value === orderAsLoaded);
+  }
+  var left = [];
+  form.addEventListener("submit", function (event) {
+    var search = form.querySelector("input[name=q]");
+    var searched = !!(search && search.value.trim());
     form.querySelectorAll("input, select").forEach(function (field) {
-      if (!field.value) field.disabled = true;
+      if (field.name && !field.disabled && saysNothing(field, searched)) {
+        field.disabled = true;
+        left.push(field);
+      }
     });
+    // Nothing left to send: the timeline's own address, not "/?".
+    if (new FormData(form).keys().next().done) {
+      event.preventDefault();
+      window.location.assign(form.action);
+    }
+  });
+  // Back to this page from the next one (the browser's page cache): the fields work again.
+  window.addEventListener("pageshow", function () {
+    left.forEach(function (field) { field.disabled = false; });
+    left = [];
   });
 
   // Long facet lists show their first options and a button for the rest.
