@@ -46,7 +46,7 @@ LANE_MODELS = {"type": EventType, "organization": Organization}
 MAX_LANES = 6  # lanes of their own; the rest share one
 MAX_MARKS = 50  # events drawn one by one (a page: they are the page's rows)
 MAX_ROWS = {None: 8, "lanes": 4}  # rows of stacked marks a lane may take
-MIN_GAP = 2.2  # two marks closer than this (percent of the width) go in different rows
+MIN_GAP = 3.5  # two marks closer than this (percent of the width) go in different rows
 MAX_CELLS = 240  # periods times lanes, in counts
 MAX_BUCKETS = 60
 MAX_TICKS = 9
@@ -148,6 +148,8 @@ class Chart:
     unit_label: str = ""
     periods: list = field(default_factory=list)  # (label, url, [count per lane]) for the table
     show_counts: bool = False
+    start: str = ""  # the range drawn, as ISO days (for chart.js)
+    end: str = ""
 
     @property
     def labelled(self):
@@ -179,9 +181,19 @@ class Domain:
         return format_range(start, end)
 
 
+FIRST_DAY, LAST_DAY = datetime.date(1000, 1, 1), datetime.date(9999, 12, 31)
+
+
+def _plus(day, days):
+    """``day`` moved by ``days``, kept within the years a date may have (1000–9999)."""
+    ordinal = min(max(day.toordinal() + days, FIRST_DAY.toordinal()), LAST_DAY.toordinal())
+    return datetime.date.fromordinal(ordinal)
+
+
 def _month_end(day):
-    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return following - DAY
+    if day.month == 12:
+        return day.replace(day=31)
+    return day.replace(month=day.month + 1, day=1) - DAY
 
 
 def _aligned(start, end):
@@ -199,7 +211,7 @@ def near(today, start, end):
         slack = datetime.timedelta(days=7)
     else:
         slack = max(datetime.timedelta(days=7), (end - start) / 10)
-    return (start is None or today >= start - slack) and (end is None or today <= end + slack)
+    return (start is None or (today - start) >= -slack) and (end is None or (end - today) >= -slack)
 
 
 def domain(since, until, first, last, today):
@@ -222,7 +234,12 @@ def domain(since, until, first, last, today):
             end = end.replace(month=12, day=31)
         elif span > 45 or since is None:
             end = _month_end(end)
-    if start <= today <= end or not near(today, start, end):
+    # Today is drawn when the view runs on to it (it has a "from" and no "to", or the
+    # reverse), or when it falls next to the range drawn.
+    runs_on = (since and until is None and today >= start) or (
+        until and since is None and today <= end
+    )
+    if start <= today <= end or not (runs_on or near(today, start, end)):
         pass
     elif today < start:
         start = today.replace(day=1)
@@ -244,19 +261,16 @@ TICK_STEPS = [
 def _periods(unit, step, start, end):
     """The first days of the periods of ``step`` ``unit``s from the one holding ``start`` up
     to the one holding ``end``."""
-    if unit == "day":
-        day = start
-        while day <= end:
-            yield day
-            day += step * DAY
-    elif unit == "week":
-        day = start - start.weekday() * DAY
-        while day <= end:
-            yield day
-            day += 7 * step * DAY
+    if unit in ("day", "week"):
+        first = start.toordinal()
+        if unit == "week":
+            first -= start.weekday()
+            step *= 7
+        for ordinal in range(first, end.toordinal() + 1, step):
+            yield datetime.date.fromordinal(ordinal)
     elif unit == "month":
         index = (start.year * 12 + start.month - 1) // step * step
-        while True:
+        while index // 12 <= 9999:
             day = datetime.date(index // 12, index % 12 + 1, 1)
             if day > end:
                 return
@@ -366,7 +380,7 @@ def _period_end(unit, step, day):
     if unit == "day":
         return day
     if unit == "month":
-        index = day.year * 12 + day.month - 1 + step - 1
+        index = min(day.year * 12 + day.month - 1 + step - 1, 9999 * 12 + 11)
         return _month_end(datetime.date(index // 12, index % 12 + 1, 1))
     return datetime.date(min(9999, day.year + step - 1), 12, 31)
 
@@ -397,7 +411,7 @@ LEVELS = [
 def _window(unit, step, center):
     start = next(_periods(unit, step, center, center))
     if unit == "week":
-        return start, start + 6 * DAY
+        return start, _plus(start, 6)
     return start, _period_end(unit, step, start)
 
 
@@ -427,7 +441,7 @@ def _shifted(dom, direction):
         index += months - 1
         end = _month_end(datetime.date(index // 12, index % 12 + 1, 1))
         return start, end
-    return dom.start + dom.days * direction * DAY, dom.end + dom.days * direction * DAY
+    return _plus(dom.start, dom.days * direction), _plus(dom.end, dom.days * direction)
 
 
 def zoom_links(request, dom, has_range):
@@ -492,13 +506,17 @@ def build(request, selection, rows, today, per_page):
     columns = selection.columns
     matching = selection.matching
     slots = np.flatnonzero(matching)
-    if not len(slots):
-        return None
     data = getattr(selection.filterset.form, "cleaned_data", {})
     since = data["from"].first if data.get("from") else None
     until = data["to"].last if data.get("to") else None
-    first = timeline_index.from_day_number(columns.first[slots].min())
-    last = timeline_index.from_day_number(columns.last[slots].max())
+    if len(slots):
+        first = timeline_index.from_day_number(columns.first[slots].min())
+        last = timeline_index.from_day_number(columns.last[slots].max())
+    elif since or until:  # an empty stretch of time: the axis, to move and zoom out from
+        first = since or _plus(until, -365)
+        last = until or _plus(since, 365)
+    else:
+        return None
     dom = domain(since, until, first, last, today)
 
     if lanes_by:
@@ -510,12 +528,15 @@ def build(request, selection, rows, today, per_page):
 
     chart = None
     total = len(slots)
-    if total <= min(MAX_MARKS, per_page) and len(rows) == total:
+    if not total:
+        chart = Chart("marks", "No event", "", AXIS_HEIGHT + 24, [], [], [], [])
+    elif total <= min(MAX_MARKS, per_page) and len(rows) == total:
         chart = _marks(columns, rows, dom, lanes_by, top, counts, names)
     if chart is None:
         chart = _counts(request, columns, matching, slots, dom, lanes_by, top, counts, names)
     chart.notice = notice
     chart.range_label = dom.label
+    chart.start, chart.end = dom.start.isoformat(), dom.end.isoformat()
     chart.ticks = ticks(dom)
     chart.zoom = zoom_links(request, dom, bool(since or until))
     chart.lane_links = [
@@ -675,11 +696,11 @@ def _counts(request, columns, matching, slots, dom, lanes_by, top, counts, names
                 label=f"{label}{where}: {n:,} event{'s' if n != 1 else ''}",
                 count=n,
                 url=url,
-                x=f"{left + width * 0.08:.3f}%",
-                width=f"{max(width * 0.84, 0.15):.3f}%",
+                x=f"{left + width * 0.08:.2f}%",
+                width=f"{max(width * 0.84, 0.15):.2f}%",
                 y=lane.top + CELL_HEIGHT - height,
                 height=height,
-                text_x=f"{left + width / 2:.3f}%",
+                text_x=f"{left + width / 2:.2f}%",
             )
             lane.cells.append(cell)
         lanes.append(lane)
