@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import numpy as np
 from django_countries import countries
@@ -334,8 +335,8 @@ def top_lanes(columns, name, matching, slots):
 def lane_slots(columns, name, value, matching, slots):
     if name == "type":
         return slots[columns.type[slots] == value]
-    linked = columns.links[name].slots_linked([value])
-    return np.unique(linked[matching[linked]])
+    linked = columns.links[name].slots_linked([value])  # each slot once (links are pairs)
+    return linked[matching[linked]]
 
 
 def values_of(columns, name, slot):
@@ -356,12 +357,20 @@ BUCKETS = [("day", 1), ("month", 1), ("year", 1), ("year", 10), ("year", 100), (
 
 
 def buckets(dom, lanes):
+    """``(unit, step, first days)`` of the periods counted: the finest that gives at most
+    ``MAX_BUCKETS`` periods (fewer, the more lanes), counted before they are listed."""
     limit = max(12, min(MAX_BUCKETS, MAX_CELLS // max(1, lanes)))
+    months = (dom.end.year - dom.start.year) * 12 + dom.end.month - dom.start.month + 1
     for unit, step in BUCKETS:
-        starts = list(_periods(unit, step, dom.start, dom.end))
-        if len(starts) <= limit:
-            return unit, step, starts
-    return unit, step, starts
+        if unit == "day":
+            count = dom.days
+        elif unit == "month":
+            count = months
+        else:
+            count = dom.end.year // step - dom.start.year // step + 1
+        if count <= limit:
+            break
+    return unit, step, list(_periods(unit, step, dom.start, dom.end))
 
 
 def _bucket_index(columns, slots, unit, step, first_bucket):
@@ -645,6 +654,23 @@ def _stack(marks):
     return max(1, len(ends))
 
 
+def _linker(request, changed):
+    """A function of ``{key: value}`` giving what ``url_with(request, **changes)`` gives
+    for changes of the keys ``changed``: the rest of the query string encoded once, not once
+    for each of hundreds of periods."""
+    kept = urlencode(
+        [
+            (key, value)
+            for key, values in request.GET.lists()
+            if key not in changed and key != "page"
+            for value in values
+            if value != ""
+        ]
+    )
+    prefix = f"?{kept}&" if kept else "?"
+    return lambda changes: prefix + urlencode(changes)
+
+
 def _counts(request, columns, matching, slots, dom, lanes_by, top, counts, names):
     groups = []
     if lanes_by:
@@ -664,17 +690,19 @@ def _counts(request, columns, matching, slots, dom, lanes_by, top, counts, names
     show_counts = len(starts) <= 16
     room = CELL_HEIGHT - 12 if show_counts else CELL_HEIGHT  # the numbers go above the bars
     first_bucket = starts[0]
-    per_group = []
-    for _, chosen, _ in groups:
-        index = _bucket_index(columns, chosen, unit, step, first_bucket)
-        index = np.clip(index, 0, len(starts) - 1)
-        per_group.append(np.bincount(index, minlength=len(starts)))
+    # Each matching event's period, worked out once (an event is in several lanes).
+    bucket_of = np.zeros(columns.size, dtype=np.int64)
+    index = _bucket_index(columns, slots, unit, step, first_bucket)
+    bucket_of[slots] = np.clip(index, 0, len(starts) - 1)
+    per_group = [np.bincount(bucket_of[chosen], minlength=len(starts)) for _, chosen, _ in groups]
+    link = _linker(request, {"from", "to", *([lanes_by] if lanes_by else [])})
     tallest = max(int(found.max()) for found in per_group) or 1
     periods = []
     y = AXIS_HEIGHT
-    for start in starts:
-        label, since, until = period_range(unit, step, start)
-        periods.append([label, url_with(request, **{"from": since, "to": until}), []])
+    named = [period_range(unit, step, start) for start in starts]
+    period_link = _linker(request, {"from", "to"})
+    for label, since, until in named:
+        periods.append([label, period_link({"from": since, "to": until}), []])
     lanes = []
     for (lane, _, narrowing), found in zip(groups, per_group, strict=True):
         lane.y = y
@@ -685,12 +713,12 @@ def _counts(request, columns, matching, slots, dom, lanes_by, top, counts, names
             periods[i][2].append(n)
             if not n:
                 continue
-            label, since, until = period_range(unit, step, start)
+            label, since, until = named[i]
             left = dom.x(start)
             right = dom.x(_period_end(unit, step, start), 1)
             width = right - left
             height = max(3, round(room * n / tallest))
-            url = url_with(request, **{"from": since, "to": until, **narrowing})
+            url = link({"from": since, "to": until, **narrowing})
             where = f", {lane.label}" if lane.label else ""
             cell = Cell(
                 label=f"{label}{where}: {n:,} event{'s' if n != 1 else ''}",
