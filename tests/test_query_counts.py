@@ -18,6 +18,8 @@ PAGES = {
         "/?country=KR&type=summit&from=1996-01&person={person}&topic={topic}",
         10,
     ),
+    # Lanes of the chart by type or organization name their records: one query more.
+    "timeline, chart in lanes": ("/?lanes=organization&from=1996", 8),
     "timeline, searched": ("/?q=summary", SEARCHED),
     "timeline, searched for a rare word": (
         "/?q=summary+or+zeppelin",

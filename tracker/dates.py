@@ -192,3 +192,15 @@ def format_range(start: PartialDate, end: PartialDate | None = None) -> str:
     elif start.precision == end.precision == Precision.YEAR:
         return f"{start}{EN_DASH}{end}"
     return f"{start} {EN_DASH} {end}"
+
+
+def axis_label(day: datetime.date, unit: str, with_year: bool = True) -> str:
+    """A short label for a tick of a time axis at ``day``: ``21 May`` (or ``21 May 2024``),
+    ``May`` (or ``May 2024``), ``2024``; for a decade or a century, its first year."""
+    if unit == Precision.DAY:
+        text = f"{day.day} {MONTH_NAMES[day.month][:3]}"
+        return f"{text} {day.year}" if with_year else text
+    if unit == Precision.MONTH:
+        text = MONTH_NAMES[day.month][:3]
+        return f"{text} {day.year}" if with_year else text
+    return str(day.year)

@@ -1,21 +1,18 @@
-"""Facet options and the overview histogram of the timeline.
+"""Facet options of the timeline.
 
 Each facet counts the events that match every *other* active filter, so a reader sees how many
 events each option would give. The counting is done on the timeline's columns
 (tracker/timeline_index.py); this module turns counts into what the page shows: options with
-names, in order, and bars of the chart.
+names, in order. (The chart above the list is laid out by tracker/chart.py.)
 """
 
 from __future__ import annotations
 
-import datetime
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import CharField, Value
 from django_countries import countries
 
-from tracker.dates import MONTH_NAMES, PartialDate
 from tracker.models import EventStatus, EventType, Organization, Person, Topic
 
 TOP = {"organization": 12, "person": 12, "topic": 25}
@@ -108,58 +105,6 @@ def _statuses(counts, selected):
     ]
 
 
-# The overview picture ---------------------------------------------------------------------
-
-
-@dataclass
-class Bar:
-    """One period of the overview chart; the view lays it out (x, y, width… as text) and
-    links it."""
-
-    period: PartialDate
-    label: str
-    count: int
-    x: str = ""
-    y: str = ""
-    width: str = ""
-    height: str = ""
-    right: str = ""
-    url: str = ""
-
-
-def histogram(months, first, last, since=None, until=None):
-    """Matching events per year, or per month when the chart spans two years or less, from
-    ``months`` (``{(year, month): events}``) and the first and last start among them.
-
-    The chart runs from the first matching event to the last, widened to the view's own
-    date range (``since``/``until``) when it has one, so a view of 2024 shows all of 2024."""
-    if not months:
-        return []
-    wide_first = min(first, since) if since else first
-    wide_last = max(last, until) if until else last
-    if wide_last.year - wide_first.year < MAX_CHART_YEARS:  # "from=1000" widens nothing
-        first, last = wide_first, wide_last
-    monthly = (last.year - first.year) * 12 + last.month - first.month < 24
-    periods = Counter()
-    for (year, month), n in months.items():
-        periods[(year, month if monthly else 1)] += n
-    bars = []
-    year, month = first.year, first.month if monthly else 1
-    while (year, month) <= (last.year, last.month if monthly else 1):
-        if monthly:
-            period = PartialDate(datetime.date(year, month, 1), "month")
-            label = f"{MONTH_NAMES[month][:3]} {year}"
-        else:
-            period = PartialDate(datetime.date(year, 1, 1), "year")
-            label = str(year)
-        bars.append(Bar(period, label, periods.get((year, month), 0)))
-        if monthly:
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        else:
-            year += 1
-    return bars
-
-
 # The whole summary --------------------------------------------------------------------------
 
 
@@ -169,19 +114,10 @@ class Summary:
 
     total: int
     facets: dict
-    bars: list
 
 
 def summary(selection):
-    """The total, facet options and histogram of a view, computed from the columns of
+    """The total and facet options of a view, computed from the columns of
     ``selection`` (a ``tracker.timeline_index.Selection``)."""
     counted = selection.summary()
-    filterset = selection.filterset
-    data = filterset.form.cleaned_data
-    since = data["from"].first if data.get("from") else None
-    until = data["to"].last if data.get("to") else None
-    return Summary(
-        total=counted.total,
-        facets=facet_options(filterset, counted.counts),
-        bars=histogram(counted.months, counted.first, counted.last, since, until),
-    )
+    return Summary(total=counted.total, facets=facet_options(selection.filterset, counted.counts))

@@ -91,6 +91,7 @@ class Row:
     topics: str  # HTML
     sources: int
     marker_before: bool = False
+    end_precision: str = ""  # the chart draws a range known to the day as a bar
 
     @property
     def status_class(self):
@@ -177,6 +178,7 @@ def load_rows(ids, today, terms=()):
                 )
             ),
             sources=sources,
+            end_precision=end_precision or "",
         )
     return [rows[pk] for pk in ids if pk in rows]
 

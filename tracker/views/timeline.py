@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django_countries import countries
 from django_filters.views import FilterView
 
-from tracker import facets, search, timeline_index, typed_names
+from tracker import chart, facets, search, timeline_index, typed_names
 from tracker.dates import PartialDate
 from tracker.exports.links import export_query, format_links
 from tracker.filters import EventFilterSet
@@ -19,9 +19,6 @@ from tracker.querystrings import url_with, url_without
 from tracker.views.rows import load_rows
 
 PER_PAGE = 50
-CHART_HEIGHT = 80
-CHART_WIDTH = 720
-MAX_BAR_WIDTH = 48
 
 
 class CountedPaginator(Paginator):
@@ -126,7 +123,7 @@ class TimelineView(FilterView):
             total=context["paginator"].count,
             facets=self.summary.facets,
             chips=self.chips(),
-            bars=self.bars(self.summary.bars),
+            chart=chart.build(self.request, self.selection, page_events, self.today, PER_PAGE),
             order=filterset.ordering_mode,
             order_urls={
                 "desc": url_with(self.request, order="desc"),
@@ -158,9 +155,16 @@ class TimelineView(FilterView):
         return rows
 
     def place_today_marker(self, events):
-        """Mark the event before which "today" falls, in either chronological order."""
+        """Mark the event before which "today" falls, in either chronological order; only
+        when today falls within the view's dates or next to them (not under a view of a year
+        long past)."""
         order = self.filterset.ordering_mode
         if order == "relevance" or not events:
+            return
+        data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        since = data["from"].first if data.get("from") else None
+        until = data["to"].last if data.get("to") else None
+        if not chart.near(self.today, since, until):
             return
         index = None
         for i, event in enumerate(events):
@@ -217,19 +221,3 @@ class TimelineView(FilterView):
                 label = f"{filterset.filters[name].label}: {text}"
                 chips.append(Chip(label, url_without(request, name, key)))
         return chips
-
-    def bars(self, bars):
-        """Lay the chart out. Coordinates are given to the template as text: a float in a
-        template goes through number localization, which was a tenth of the page's time."""
-        if not bars:
-            return []
-        tallest = max(bar.count for bar in bars) or 1
-        width = min(CHART_WIDTH / len(bars), MAX_BAR_WIDTH)
-        for i, bar in enumerate(bars):
-            x, bar_width = round(i * width, 2), round(max(width - 2, 1), 2)
-            height = round(CHART_HEIGHT * bar.count / tallest, 2) if bar.count else 0
-            bar.x, bar.width, bar.right = str(x), str(bar_width), str(round(x + bar_width, 2))
-            bar.height, bar.y = str(height), str(round(CHART_HEIGHT - height, 2))
-            iso = bar.period.isoformat()
-            bar.url = url_with(self.request, **{"from": iso, "to": iso})
-        return bars
