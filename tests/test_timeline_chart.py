@@ -111,6 +111,16 @@ def test_lanes_by_country_are_labelled(client, seeded):
     assert summit_lanes == ["South Korea", "United Kingdom"]
 
 
+def test_applying_filters_keeps_the_lanes_chosen(client, seeded):
+    form = client.get("/?lanes=type").content.decode().split('class="filter-form"')[1]
+    form = form.split("</form>")[0]
+    assert '<input type="hidden" name="lanes" value="type">' in form
+    form = client.get("/").content.decode().split('class="filter-form"')[1].split("</form>")[0]
+    assert 'name="lanes"' not in form  # no lanes asked for: none kept
+    bad = client.get("/?lanes=%3Cb%3E").content.decode().split('class="filter-form"')[1]
+    assert 'name="lanes"' not in bad.split("</form>")[0]  # a value not understood is not kept
+
+
 def test_lanes_by_type_and_organization_name_their_records(client, seeded):
     lanes = [lane.label for lane in chart_of(client.get("/?lanes=type")).lanes]
     assert lanes[0] == "Summit" and "Dialogue" in lanes

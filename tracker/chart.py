@@ -151,6 +151,7 @@ class Chart:
     show_counts: bool = False
     start: str = ""  # the range drawn, as ISO days (for chart.js)
     end: str = ""
+    lanes_by: str = ""  # the lanes asked for ("" for none), kept by the filter form
 
     @property
     def labelled(self):
@@ -544,6 +545,7 @@ def build(request, selection, rows, today, per_page):
     if chart is None:
         chart = _counts(request, columns, matching, slots, dom, lanes_by, top, counts, names)
     chart.notice = notice
+    chart.lanes_by = lanes_by or ""
     chart.range_label = dom.label
     chart.start, chart.end = dom.start.isoformat(), dom.end.isoformat()
     chart.ticks = ticks(dom)
