@@ -374,16 +374,11 @@ def buckets(dom, lanes):
     return unit, step, list(_periods(unit, step, dom.start, dom.end))
 
 
-def _bucket_index(columns, slots, unit, step, first_bucket):
-    days = np.maximum(columns.first[slots], timeline_index.day_number(first_bucket))
-    if unit == "day":
-        return days - timeline_index.day_number(first_bucket)
-    as_dates = days.astype("datetime64[D]")
-    if unit == "month":
-        months = as_dates.astype("datetime64[M]").astype(np.int64)
-        return months - ((first_bucket.year - 1970) * 12 + first_bucket.month - 1)
-    years = as_dates.astype("datetime64[Y]").astype(np.int64) + 1970
-    return years // step - first_bucket.year // step
+def _bucket_index(columns, slots, starts):
+    """The period (an index into ``starts``, the periods' first days) each slot's event
+    starts in; an event starting before the first period counts in it."""
+    firsts = np.fromiter((timeline_index.day_number(day) for day in starts), dtype=np.int64)
+    return np.maximum(np.searchsorted(firsts, columns.first[slots], side="right") - 1, 0)
 
 
 def _period_end(unit, step, day):
@@ -656,10 +651,9 @@ def _stack(marks):
     return max(1, len(ends))
 
 
-def _linker(request, changed):
-    """A function of ``{key: value}`` giving what ``url_with(request, **changes)`` gives
-    for changes of the keys ``changed``: the rest of the query string encoded once, not once
-    for each of hundreds of periods."""
+def _kept_query(request, changed):
+    """The query string without the keys ``changed`` (nor ``page``), encoded once, to which
+    changes are appended: ``?kept&`` or ``?``."""
     kept = urlencode(
         [
             (key, value)
@@ -669,8 +663,7 @@ def _linker(request, changed):
             if value != ""
         ]
     )
-    prefix = f"?{kept}&" if kept else "?"
-    return lambda changes: prefix + urlencode(changes)
+    return f"?{kept}&" if kept else "?"
 
 
 def _counts(request, columns, matching, slots, dom, lanes_by, top, counts, names):
@@ -691,46 +684,53 @@ def _counts(request, columns, matching, slots, dom, lanes_by, top, counts, names
     unit, step, starts = buckets(dom, len(groups))
     show_counts = len(starts) <= 16
     room = CELL_HEIGHT - 12 if show_counts else CELL_HEIGHT  # the numbers go above the bars
-    first_bucket = starts[0]
     # Each matching event's period, worked out once (an event is in several lanes).
     bucket_of = np.zeros(columns.size, dtype=np.int64)
-    index = _bucket_index(columns, slots, unit, step, first_bucket)
+    index = _bucket_index(columns, slots, starts)
     bucket_of[slots] = np.clip(index, 0, len(starts) - 1)
     per_group = [np.bincount(bucket_of[chosen], minlength=len(starts)) for _, chosen, _ in groups]
-    link = _linker(request, {"from", "to", *([lanes_by] if lanes_by else [])})
+    # A cell's link: the rest of the query string, its period, its lane; each encoded once,
+    # not once for each of hundreds of cells.
+    prefix = _kept_query(request, {"from", "to", *([lanes_by] if lanes_by else [])})
     tallest = max(int(found.max()) for found in per_group) or 1
     periods = []
     y = AXIS_HEIGHT
     named = [period_range(unit, step, start) for start in starts]
-    period_link = _linker(request, {"from", "to"})
-    for label, since, until in named:
-        periods.append([label, period_link({"from": since, "to": until}), []])
+    ranges = [urlencode({"from": since, "to": until}) for _, since, until in named]
+    period_prefix = _kept_query(request, {"from", "to"})
+    for (label, _, _), query in zip(named, ranges, strict=True):
+        periods.append([label, period_prefix + query, []])
+    # Where each period's cells go across (the same in every lane): x, width, the count's x.
+    across = []
+    for start in starts:
+        left = dom.x(start)
+        width = dom.x(_period_end(unit, step, start), 1) - left
+        across.append(
+            (f"{left + width * 0.08:.2f}%", f"{max(width * 0.84, 0.15):.2f}%",
+             f"{left + width / 2:.2f}%")
+        )  # fmt: skip
     lanes = []
     for (lane, _, narrowing), found in zip(groups, per_group, strict=True):
+        narrowed = f"&{urlencode(narrowing)}" if narrowing else ""
         lane.y = y
         lane.top = y + (LABEL_HEIGHT if lane.label else 2)
         lane.height = CELL_HEIGHT
-        for i, start in enumerate(starts):
-            n = int(found[i])
+        where = f", {lane.label}" if lane.label else ""
+        for i, n in enumerate(found.tolist()):
             periods[i][2].append(n)
             if not n:
                 continue
-            label, since, until = named[i]
-            left = dom.x(start)
-            right = dom.x(_period_end(unit, step, start), 1)
-            width = right - left
+            x, width, text_x = across[i]
             height = max(3, round(room * n / tallest))
-            url = link({"from": since, "to": until, **narrowing})
-            where = f", {lane.label}" if lane.label else ""
             cell = Cell(
-                label=f"{label}{where}: {n:,} event{'s' if n != 1 else ''}",
+                label=f"{named[i][0]}{where}: {n:,} event{'s' if n != 1 else ''}",
                 count=n,
-                url=url,
-                x=f"{left + width * 0.08:.2f}%",
-                width=f"{max(width * 0.84, 0.15):.2f}%",
+                url=prefix + ranges[i] + narrowed,
+                x=x,
+                width=width,
                 y=lane.top + CELL_HEIGHT - height,
                 height=height,
-                text_x=f"{left + width / 2:.2f}%",
+                text_x=text_x,
             )
             lane.cells.append(cell)
         lanes.append(lane)
