@@ -6,13 +6,13 @@ by the next request of this worker and of another one."""
 
 import datetime
 import random
-from collections import Counter
 
 import pytest
 from django.http import QueryDict
 
 from tests import factories
-from tracker import timeline_index
+from tracker import chart, timeline_index
+from tracker.dates import PartialDate
 from tracker.filters import EventFilterSet
 from tracker.models import Event, EventChange, EventCountry, Participation
 
@@ -188,13 +188,27 @@ def test_a_search_finds_what_the_database_finds_in_its_order(generated, text):
     assert selection.page(0, 5000) == list(fs.qs.values_list("pk", flat=True))
 
 
-def test_the_chart_counts_each_month_as_the_database_does(generated):
-    for query in ["", "country=US", "from=2005&to=2006"]:
+@pytest.mark.parametrize("table_days", [chart.MAX_TABLE_DAYS, 0], ids=["table", "search"])
+def test_the_chart_counts_each_period_as_the_database_does(generated, rf, monkeypatch, table_days):
+    """The chart's counts (tracker/chart.py), by the period an event starts in, are the
+    database's counts of the events starting in that period (an event that began before the
+    view's first period, and runs into it, in the first); found by a table of days, or, over
+    millennia, by a search."""
+    monkeypatch.setattr(chart, "MAX_TABLE_DAYS", table_days)
+    for query in ["", "country=US", "from=2005&to=2006", "from=2001-03&to=2001-05"]:
         fs = filterset(query)
-        summary = timeline_index.select(fs).summary()
+        selection = timeline_index.select(fs)
+        drawn = chart.build(rf.get(f"/?{query}"), selection, [], datetime.date(2026, 1, 1), 50)
+        assert drawn.mode == "counts"
         starts = list(fs.qs.values_list("start_date", flat=True))
-        assert summary.months == Counter((day.year, day.month) for day in starts)
-        assert (summary.first, summary.last) == (min(starts), max(starts))
+        counted = 0
+        for i, (_, url, (found,)) in enumerate(drawn.periods):
+            period = QueryDict(url.lstrip("?"))
+            first = PartialDate.parse(period["from"]).first if i else datetime.date.min
+            last = PartialDate.parse(period["to"]).last
+            assert found == sum(first <= day <= last for day in starts), (query, url)
+            counted += found
+        assert counted == len(starts)
 
 
 def test_the_top_options_are_the_largest_counts_ties_broken_by_key(generated):

@@ -188,3 +188,15 @@ def test_filtered_views_are_shareable_urls(client, seeded):
         "ai-seoul-summit-2024",
         "ai-seoul-summit-2024-leaders-session",
     ]
+
+
+def test_today_marker_stands_above_the_month_heading_not_under_it(client, event_factory):
+    event_factory(title="Past meeting", start_date=D(2020, 5, 1))
+    page = the_list(client.get("/"))
+    # Not "May 2020 — Today — Past meeting": today is not in May 2020.
+    assert page.index("today-marker") < page.index("2020") < page.index("Past meeting")
+    next_year = D.today().year + 1
+    event_factory(title="Future summit", start_date=D(next_year, 5, 1), status="scheduled")
+    event_factory(title="Earlier that year", start_date=D(next_year, 1, 10), status="scheduled")
+    page = the_list(client.get("/?order=asc"))
+    assert page.index("Past meeting") < page.index("today-marker") < page.index(str(next_year))

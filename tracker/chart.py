@@ -52,6 +52,7 @@ MAX_CELLS = 240  # periods times lanes, in counts
 MAX_BUCKETS = 60
 MAX_TICKS = 9
 MAX_YEARS = 100  # a range wider than this is cut to the events (from=1000 widens nothing)
+MAX_TABLE_DAYS = 400_000  # counting per period, a table of the period of each day up to this
 
 AXIS_HEIGHT = 26
 LABEL_HEIGHT = 16
@@ -374,11 +375,18 @@ def buckets(dom, lanes):
     return unit, step, list(_periods(unit, step, dom.start, dom.end))
 
 
-def _bucket_index(columns, slots, starts):
-    """The period (an index into ``starts``, the periods' first days) each slot's event
-    starts in; an event starting before the first period counts in it."""
+def _bucket_index(columns, slots, starts, end):
+    """The period (an index into ``starts``, the periods' first days; the last ends on
+    ``end``) each slot's event starts in; an event starting before the first period counts in
+    it. A table of the period of each day of the range, then one lookup per event: a million
+    events in a few milliseconds (a binary search per event takes ten times as long)."""
     firsts = np.fromiter((timeline_index.day_number(day) for day in starts), dtype=np.int64)
-    return np.maximum(np.searchsorted(firsts, columns.first[slots], side="right") - 1, 0)
+    days = columns.first[slots]
+    span = timeline_index.day_number(end) - int(firsts[0]) + 1
+    if span > MAX_TABLE_DAYS:  # millennia: search instead
+        return np.maximum(np.searchsorted(firsts, days, side="right") - 1, 0)
+    table = np.searchsorted(firsts, np.arange(firsts[0], firsts[0] + span), side="right") - 1
+    return table.astype(np.int32)[np.clip(days - firsts[0], 0, span - 1)]
 
 
 def _period_end(unit, step, day):
@@ -685,8 +693,8 @@ def _counts(request, columns, matching, slots, dom, lanes_by, top, counts, names
     show_counts = len(starts) <= 16
     room = CELL_HEIGHT - 12 if show_counts else CELL_HEIGHT  # the numbers go above the bars
     # Each matching event's period, worked out once (an event is in several lanes).
-    bucket_of = np.zeros(columns.size, dtype=np.int64)
-    index = _bucket_index(columns, slots, starts)
+    bucket_of = np.zeros(columns.size, dtype=np.int32)
+    index = _bucket_index(columns, slots, starts, dom.end)
     bucket_of[slots] = np.clip(index, 0, len(starts) - 1)
     per_group = [np.bincount(bucket_of[chosen], minlength=len(starts)) for _, chosen, _ in groups]
     # A cell's link: the rest of the query string, its period, its lane; each encoded once,

@@ -2,7 +2,7 @@
 
 Why. A timeline view shows, besides its page of 50 events, the number of events that match
 and, for each filter, how many events each option would give (its facet counts) and a chart of
-events per month or year. Asked of the database, that is seven grouped counts over every
+events per period. Asked of the database, that is seven grouped counts over every
 matching event's links: over a second at 100,000 events. Held as columns, each filter is a
 boolean mask over the events and each count a ``numpy.bincount``: milliseconds.
 
@@ -231,9 +231,8 @@ class Columns:
     type: np.ndarray  # int32 event type ids
     status: np.ndarray  # int8, an index into STATUSES
     alive: np.ndarray  # bool: False for a slot whose event has changed or gone since
-    # name: Links. Besides the links read (LINKS), each event's type, status and month
-    # (months since the year 0), as links too: so every facet and the chart are counted
-    # the same way, a run of slots per value.
+    # name: Links. Besides the links read (LINKS), each event's type and status as links
+    # too: so every facet is counted the same way, a run of slots per value.
     links: dict
     order: np.ndarray  # int32: the live slots, in chronological order (start, end, id)
     slot_of_pk: np.ndarray = field(repr=False)  # int32 by event id, -1 for none
@@ -277,7 +276,6 @@ class Columns:
         every = np.arange(len(pk), dtype=np.int32)
         links["type"] = Links.of(every, type_, len(pk))
         links["status"] = Links.of(every, status, len(pk))
-        links["month"] = Links.of(every, _months(first) + MONTH_ZERO, len(pk))
         columns = cls(
             pk=pk,
             first=first.astype(np.int32),
@@ -448,13 +446,6 @@ def _slot_map(pk, length):
     return slot_of_pk
 
 
-MONTH_ZERO = 1970 * 12  # months since January 1970, plus this: months since the year 0
-
-
-def _months(days):
-    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int32)
-
-
 class Counts:
     """Events per value of one facet (a numpy array by value), read like a dict."""
 
@@ -504,9 +495,6 @@ class Summary:
 
     total: int
     counts: dict  # facet name: Counts, keyed as the filters take values (a code, an id)
-    months: dict  # (year, month): events, by start
-    first: datetime.date | None  # the earliest start and the latest start among them
-    last: datetime.date | None
 
 
 class Selection:
@@ -569,18 +557,15 @@ class Selection:
 
         def count(job):
             name, mask = job
-            if name == "months":
-                return _months_of(c, mask) if total else ({}, None, None)
             return c.counts(mask, names=[name])[name]
 
         # Each count reads the same arrays and writes its own: they run side by side.
-        found = in_parallel(count, [*jobs, ("months", matching)])
-        arrays.update((name, array) for (name, _), array in zip(jobs, found, strict=False))
-        months, first, last = found[-1]
+        found = in_parallel(count, jobs)
+        arrays.update((name, array) for (name, _), array in zip(jobs, found, strict=True))
         counts = {
             name: Counts(arrays[name], **COUNTS.get(name, {})) for name in self.filterset.FACETS
         }
-        return Summary(total=total, counts=counts, months=months, first=first, last=last)
+        return Summary(total=total, counts=counts)
 
     def page(self, offset, limit):
         """The ids of the matching events at ``offset``, in the view's order."""
@@ -597,21 +582,6 @@ class Selection:
                 places = places[::-1]
             chosen = c.order[places[offset : offset + limit]]
         return c.pk[chosen].tolist()
-
-
-def _months_of(columns, mask):
-    """``(events per (year, month), first start, last start)`` of the (live) slots in
-    ``mask``, which holds at least one."""
-    per_month = columns.counts(mask, names=["month"])["month"]
-    months = {}
-    for value in np.flatnonzero(per_month).tolist():
-        year, month_index = divmod(value, 12)
-        months[(year, month_index + 1)] = int(per_month[value])
-    # In chronological order, the first chosen slot starts first and the last starts last.
-    chosen = mask[columns.order]
-    first = columns.order[int(np.argmax(chosen))]
-    last = columns.order[len(chosen) - 1 - int(np.argmax(chosen[::-1]))]
-    return months, from_day_number(columns.first[first]), from_day_number(columns.first[last])
 
 
 _pool = None

@@ -33,12 +33,14 @@ class CountedPaginator(Paginator):
 class MonthGroup:
     label: str
     events: list = field(default_factory=list)
+    marker_before: bool = False  # "Today" falls before this month's heading
 
 
 @dataclass
 class YearGroup:
     year: int | None
     months: list = field(default_factory=list)
+    marker_before: bool = False  # "Today" falls before this year's heading
 
 
 @dataclass
@@ -195,6 +197,16 @@ class TimelineView(FilterView):
             if not months or months[-1].label != label:
                 months.append(MonthGroup(label))
             months[-1].events.append(event)
+        # "Today" before a month's first event goes above the month's heading (and the year's,
+        # when it is the year's first month): not under "May 2024" when it is not in May 2024.
+        for year in years:
+            for i, month in enumerate(year.months):
+                if month.events[0].marker_before:
+                    month.events[0].marker_before = False
+                    if i == 0:
+                        year.marker_before = True
+                    else:
+                        month.marker_before = True
         return years
 
     def chips(self):
