@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make test runs the tests on a process per core (pytest-xdist), each test file on one.
+TEST_WORKERS ?= auto
 
 .PHONY: help install run test lint bench loadtest outage backup restore clean
 
@@ -38,7 +40,7 @@ test: export SECRET_KEY ?= test-only-not-a-secret
 test: install
 	$(VENV)/bin/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .
