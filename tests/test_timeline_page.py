@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests import factories
+from tracker.dates import PartialDate
 
 D = datetime.date
 
@@ -67,10 +68,21 @@ def test_scheduled_future_events_read_as_upcoming_and_today_is_marked(client, ev
 
 
 def test_today_marker_tops_the_first_page_when_nothing_is_upcoming(client, event_factory):
-    event_factory(title="Past meeting", start_date=D(2020, 1, 1))
+    event_factory(title="Old meeting", start_date=D(2020, 1, 1))
+    event_factory(title="Past meeting", start_date=D.today() - datetime.timedelta(days=10))
     for query in ["/", "/?page=abc"]:
         page = the_list(client.get(query))
         assert page.index("today-marker") < page.index("Past meeting")
+
+
+def test_no_today_marker_under_a_view_whose_events_ended_years_ago(client, event_factory):
+    """With no dates chosen, the view's range is its events': the seed's April 2023 to May
+    2024 ends years before today, so "Today" is neither in the chart nor in the list."""
+    event_factory(title="Past meeting", start_date=D(2020, 5, 1))
+    event_factory(title="Earlier meeting", start_date=D(2019, 5, 1))
+    response = client.get("/")
+    assert "today-marker" not in response.content.decode()
+    assert response.context_data["chart"].today_note.endswith("is after this range.")
 
 
 def test_facet_counts_follow_the_other_filters(client, seeded):
@@ -191,12 +203,20 @@ def test_filtered_views_are_shareable_urls(client, seeded):
 
 
 def test_today_marker_stands_above_the_month_heading_not_under_it(client, event_factory):
-    event_factory(title="Past meeting", start_date=D(2020, 5, 1))
+    today = D.today()
+    before, after = today - datetime.timedelta(days=40), today + datetime.timedelta(days=40)
+    event_factory(title="Past meeting", start_date=before)
+    event_factory(title="Future summit", start_date=after, status="scheduled")
+    past_month = str(PartialDate.of(before, "month"))
+    next_month = str(PartialDate.of(after, "month"))
+    # Not "<past month> — Today — Past meeting": today is not in that month.
     page = the_list(client.get("/"))
-    # Not "May 2020 — Today — Past meeting": today is not in May 2020.
-    assert page.index("today-marker") < page.index("2020") < page.index("Past meeting")
-    next_year = D.today().year + 1
-    event_factory(title="Future summit", start_date=D(next_year, 5, 1), status="scheduled")
-    event_factory(title="Earlier that year", start_date=D(next_year, 1, 10), status="scheduled")
+    assert (
+        page.index("Future summit") < page.index("today-marker")
+        < page.index(past_month) < page.index("Past meeting")
+    )  # fmt: skip
     page = the_list(client.get("/?order=asc"))
-    assert page.index("Past meeting") < page.index("today-marker") < page.index(str(next_year))
+    assert (
+        page.index("Past meeting") < page.index("today-marker")
+        < page.index(next_month) < page.index("Future summit")
+    )  # fmt: skip

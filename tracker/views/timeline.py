@@ -116,6 +116,8 @@ class TimelineView(FilterView):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
         page_events = self.load_page(context["page_obj"].object_list)
+        drawn = chart.build(self.request, self.selection, page_events, self.today, PER_PAGE)
+        self.place_today_marker(page_events, drawn)
         context.update(
             nav="timeline",
             page_events=page_events,
@@ -125,7 +127,7 @@ class TimelineView(FilterView):
             total=context["paginator"].count,
             facets=self.summary.facets,
             chips=self.chips(),
-            chart=chart.build(self.request, self.selection, page_events, self.today, PER_PAGE),
+            chart=drawn,
             order=filterset.ordering_mode,
             order_urls={
                 "desc": url_with(self.request, order="desc"),
@@ -152,21 +154,15 @@ class TimelineView(FilterView):
 
     def load_page(self, page):
         """The page's events with everything a row shows, in a fixed number of queries."""
-        rows = load_rows(page, self.today, self.highlight_terms)
-        self.place_today_marker(rows)
-        return rows
+        return load_rows(page, self.today, self.highlight_terms)
 
-    def place_today_marker(self, events):
+    def place_today_marker(self, events, drawn):
         """Mark the event before which "today" falls, in either chronological order; only
-        when today falls within the view's dates or next to them (not under a view of a year
-        long past)."""
+        where the chart draws today, within the view's dates or next to them (``from`` and
+        ``to``, or where it has none its events' first and last days): not under a view
+        whose events ended years ago."""
         order = self.filterset.ordering_mode
-        if order == "relevance" or not events:
-            return
-        data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
-        since = data["from"].first if data.get("from") else None
-        until = data["to"].last if data.get("to") else None
-        if not chart.near(self.today, since, until):
+        if order == "relevance" or not events or drawn is None or not drawn.today_x:
             return
         index = None
         for i, event in enumerate(events):
