@@ -143,5 +143,5 @@ def test_an_organization_with_no_posts_anywhere_says_so(client, organization_fac
 def test_an_event_page_names_its_countries_as_links_to_their_pages(client, seeded):
     page = client.get("/events/ai-seoul-summit-2024/").content.decode()
     row = re.search(r"<dt>Countries</dt><dd>(.*?)</dd>", page, re.S).group(1)
-    assert '<a href="/countries/KR/">South Korea</a>' in row
+    assert '<a href="/countries/kr/">South Korea</a>' in row
     assert "?country=" not in row

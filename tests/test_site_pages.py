@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from reversion.models import Version
 
+from tracker import sitemaps
 from tracker.models import Page
 from tracker.seed import about
 from tracker.views import indexes
@@ -340,6 +341,26 @@ def test_sitemap_lists_published_records_only(
     } <= paths
     assert "/events/secret-draft/" not in paths
     assert len(every) == len(paths)
+
+
+def test_a_long_sitemap_section_is_split_in_pages_dated_by_its_latest_change(
+    client, event_factory, monkeypatch
+):
+    monkeypatch.setattr(sitemaps.RecordSitemap, "limit", 2)
+    events = [event_factory(slug=f"event-{i}") for i in range(3)]
+    event_factory(slug="secret-draft", published=False)
+    response = client.get("/sitemap.xml")
+    index = ET.fromstring(response.content)
+    entries = {
+        entry.find(f"{SITEMAP}loc").text: entry.find(f"{SITEMAP}lastmod")
+        for entry in index.iter(f"{SITEMAP}sitemap")
+    }
+    pages = ["http://testserver/sitemap-events.xml", "http://testserver/sitemap-events.xml?p=2"]
+    assert [loc for loc in entries if "events" in loc] == pages
+    latest = max(event.updated_at for event in events)
+    assert datetime.datetime.fromisoformat(entries[pages[0]].text) == latest
+    listed = [loc for page in pages for loc in sitemap_locations(client, page)]
+    assert listed == [f"http://testserver/events/event-{i}/" for i in range(3)]
 
 
 def test_sitemap_answers_bad_sections_and_pages_with_404(client, db):

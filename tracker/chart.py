@@ -692,11 +692,17 @@ def _counts(request, columns, matching, slots, dom, lanes_by, top, counts, names
     unit, step, starts = buckets(dom, len(groups))
     show_counts = len(starts) <= 16
     room = CELL_HEIGHT - 12 if show_counts else CELL_HEIGHT  # the numbers go above the bars
-    # Each matching event's period, worked out once (an event is in several lanes).
-    bucket_of = np.zeros(columns.size, dtype=np.int32)
-    index = _bucket_index(columns, slots, starts, dom.end)
-    bucket_of[slots] = np.clip(index, 0, len(starts) - 1)
-    per_group = [np.bincount(bucket_of[chosen], minlength=len(starts)) for _, chosen, _ in groups]
+    # Each matching event's period (at most the last), worked out once: an event is in
+    # several lanes.
+    index = np.minimum(_bucket_index(columns, slots, starts, dom.end), len(starts) - 1)
+    if lanes_by:
+        bucket_of = np.zeros(columns.size, dtype=np.int32)
+        bucket_of[slots] = index
+        per_group = [
+            np.bincount(bucket_of[chosen], minlength=len(starts)) for _, chosen, _ in groups
+        ]
+    else:
+        per_group = [np.bincount(index, minlength=len(starts))]
     # A cell's link: the rest of the query string, its period, its lane; each encoded once,
     # not once for each of hundreds of cells.
     prefix = _kept_query(request, {"from", "to", *([lanes_by] if lanes_by else [])})

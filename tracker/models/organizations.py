@@ -26,7 +26,7 @@ class OrganizationQuerySet(models.QuerySet):
         """``{pk: {pk and every organization below it}}`` for each of ``pks``: its offices,
         their units and so on, found with one query over the parent links."""
         children = {}
-        for pk, parent_id in Organization.objects.values_list("pk", "parent_id"):
+        for pk, parent_id in Organization.objects.order_by().values_list("pk", "parent_id"):
             children.setdefault(parent_id, []).append(pk)
         families = {}
         for root in pks:

@@ -7,7 +7,7 @@ one grouped query for what that page shows.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
@@ -24,6 +24,10 @@ from tracker.views.records import (
 
 # Events listed under each source on /sources/ (a source cited by more says how many more).
 EVENTS_PER_SOURCE = 10
+# What /sources/ shows of each: its title and link, its dates.
+CITING_EVENT_FIELDS = [
+    "title", "slug", "start_date", "start_precision", "end_date", "end_precision",
+]  # fmt: skip
 
 
 def event_totals(name):
@@ -186,13 +190,15 @@ class SourceListView(ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return Source.objects.annotate(
-            event_total=Count("citations", filter=Q(citations__event__published=True))
-        ).order_by("publisher", "title", "pk")
+        # Counted for the page only (below): a count annotated here would be counted for
+        # every source before the page is cut (a second at 20,000 sources).
+        return Source.objects.order_by("publisher", "title", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sources = list(context["object_list"])
+        # The first few citing events of each source, and how many cite it in all (a source
+        # is cited once per event: citation_unique), in one query.
         citations = (
             Citation.objects.filter(source__in=sources, event__published=True)
             .annotate(
@@ -200,17 +206,23 @@ class SourceListView(ListView):
                     RowNumber(),
                     partition_by=F("source_id"),
                     order_by=[F("event__start_date"), F("event__last_day"), F("event_id")],
-                )
+                ),
+                total=Window(Count("pk"), partition_by=F("source_id")),
             )
             .filter(rank__lte=EVENTS_PER_SOURCE)
-            .select_related("event__event_type")
+            .select_related("event")
+            .only("source_id", *(f"event__{name}" for name in CITING_EVENT_FIELDS))
             .order_by("source_id", "rank")
         )
-        events = {}
+        events, totals = {}, {}
+        event_url = reverse("tracker:event", args=["-"])[:-2]  # reversed once, not per event
         for citation in citations:
+            citation.event.url = f"{event_url}{citation.event.slug}/"
             events.setdefault(citation.source_id, []).append(citation.event)
+            totals[citation.source_id] = citation.total
         for source in sources:
             source.event_list = events.get(source.pk, [])
+            source.event_total = totals.get(source.pk, 0)
         context.update(nav="sources", sources=sources)
         return context
 

@@ -5,7 +5,7 @@ import re
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -313,37 +313,23 @@ class TopicDetailView(EventsOfMixin, DetailView):
 
 
 def attach_event_counts(records, field):
-    """Give each person (or other record) shown its number of published events: one grouped
-    query over the page's rows, not a count over every participation."""
+    """Give each person (or other record) shown its number of published events, counted on
+    the timeline's columns (tracker/timeline_index.py): no query."""
     records = list(records)
-    rows = (
-        Participation.objects.filter(**{f"{field}__in": records}, event__published=True)
-        .values(field)
-        .annotate(n=Count("event_id", distinct=True))
-        .order_by()
-    )
-    counts = {row[field]: row["n"] for row in rows}
+    counts = timeline_index.linked_counts(field, {record.pk: [record.pk] for record in records})
     for record in records:
-        record.event_count = counts.get(record.pk, 0)
+        record.event_count = counts[record.pk]
     return records
 
 
 def attach_organization_event_counts(organizations):
     """Like attach_event_counts, counting the events of the organizations within each one
-    too, as its own page does: one query for the tree, one for the participations."""
+    too, each event once, as its own page does: one query for the tree."""
     organizations = list(organizations)
     families = Organization.objects.families([org.pk for org in organizations])
-    members = set().union(*families.values()) if families else set()
-    events = {}
-    pairs = (
-        Participation.objects.filter(organization__in=members, event__published=True)
-        .values_list("organization_id", "event_id")
-        .distinct()
-    )
-    for organization_id, event_id in pairs:
-        events.setdefault(organization_id, set()).add(event_id)
+    counts = timeline_index.linked_counts("organization", families)
     for org in organizations:
-        org.event_count = len(set().union(*(events.get(pk, set()) for pk in families[org.pk])))
+        org.event_count = counts[org.pk]
     return organizations
 
 
