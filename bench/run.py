@@ -64,7 +64,7 @@ if N_EVENTS <= 100_000:
 else:
     TARGETS = {"timeline": 100, "record": 25, "index": 100, "api": 50}
     P95_TARGETS = {}
-CHART_TARGET = 10
+CHART_TARGET = 10 if N_EVENTS <= 100_000 else None  # set at 100,000 events; reported beyond
 SMALL_EVENTS = 10_000
 
 
@@ -116,7 +116,7 @@ def scenarios():
         ("record", "topic page", topic.get_absolute_url()),
         ("index", "topics", "/topics/"),
         ("index", "countries", "/countries/"),
-        ("index", "one country", "/countries/kr/"),
+        ("index", "a country's page", "/countries/kr/"),
         ("index", "sources", "/sources/"),
         ("index", "sitemap", "/sitemap.xml"),
         ("api", "events, one country", "/api/v1/events/?country=KR"),
@@ -264,12 +264,12 @@ def table(results, small=None):
         ok = (
             median <= target
             and (p95_target is None or p95 <= p95_target)
-            and (chart_ms is None or chart_ms <= CHART_TARGET)
+            and (chart_ms is None or CHART_TARGET is None or chart_ms <= CHART_TARGET)
         )
         if not ok:
             missed.append(name)
         mark = f"median ≤ {target}" + (f", p95 ≤ {p95_target}" if p95_target else "")
-        if chart_ms is not None:
+        if chart_ms is not None and CHART_TARGET is not None:
             mark += f", chart ≤ {CHART_TARGET}"
         before = ""
         if small:

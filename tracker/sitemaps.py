@@ -7,9 +7,12 @@ its address); organizations, people, topics and the written pages have no drafts
 section reads only the columns it writes, in primary-key order."""
 
 from django.contrib import sitemaps
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.functional import cached_property
 
+from tracker import timeline_index
 from tracker.models import Event, Organization, Page, Person, Topic
 
 
@@ -57,6 +60,31 @@ class PageSitemap(RecordSitemap):
 class EventSitemap(RecordSitemap):
     def items(self):
         return Event.objects.published().order_by("pk").only("slug", "updated_at")
+
+    @property
+    def paginator(self):
+        return PublishedEventPages(self.items(), self.limit)
+
+
+class PublishedEventPages(Paginator):
+    """The events section's pages, found on the timeline's columns (kept current on each
+    request): how many published events there are, without counting a million rows; and a
+    page as the range of ids it spans, not an OFFSET that reads every row before it (page 150
+    of a million events: 620 ms)."""
+
+    @cached_property
+    def count(self):
+        return timeline_index.published_count()
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if not self.count:
+            return self._get_page(self.object_list.none(), number, self)
+        first = (number - 1) * self.per_page
+        last = min(first + self.per_page, self.count) - 1
+        low, high = timeline_index.published_pks_at([first, last])
+        rows = self.object_list.filter(pk__gte=low, pk__lte=high)
+        return self._get_page(rows, number, self)
 
 
 class OrganizationSitemap(RecordSitemap):

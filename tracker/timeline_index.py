@@ -750,6 +750,19 @@ def latest(name, keys, limit):
     return int(np.count_nonzero(mask)), columns.pk[columns.order[places]].tolist()
 
 
+def published_count():
+    """How many events are published (this worker's up-to-date columns)."""
+    return int(np.count_nonzero(INDEX.current().alive))
+
+
+def published_pks_at(places):
+    """The ids at ``places`` (0 the lowest) among the published events' ids, in order."""
+    columns = INDEX.current()
+    pks = columns.pk[columns.alive]
+    found = np.partition(pks, places) if len(places) else pks
+    return [int(found[place]) for place in places]
+
+
 def linked_counts(name, groups):
     """``{key: published events}`` for ``groups``, ``{key: values}``: how many published events
     are linked (as ``name``: "organization", "person", "topic" or "country") to any of a

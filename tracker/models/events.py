@@ -345,6 +345,10 @@ class Event(PartialDateRange, models.Model):
                 fields=["last_day"], condition=Q(published=True), name="event_published_last_day"
             ),
             models.Index(fields=["id"], condition=Q(published=False), name="event_drafts"),
+            # The sitemap's date for its events section: the latest change to a published one.
+            models.Index(
+                fields=["updated_at"], condition=Q(published=True), name="event_published_changed"
+            ),
             # An event's sessions. Most events have no parent, so SQLite's statistics rate
             # the plain foreign key index as useless and scan every event instead.
             models.Index(

@@ -187,7 +187,7 @@ class SourceListView(ListView):
     (the first few, by date, and how many in all)."""
 
     template_name = "tracker/source_list.html"
-    paginate_by = 100
+    paginate_by = 50
 
     def get_queryset(self):
         # Counted for the page only (below): a count annotated here would be counted for
