@@ -224,10 +224,13 @@ def test_unknown_countries_and_bad_pages_are_404(client, countries_world, path, 
     assert client.get(path).status_code == status
 
 
-def test_an_upper_case_code_is_redirected_to_the_countrys_address(client, countries_world):
-    response = client.get("/countries/KR/?page=1")
-    assert response.status_code == 301
-    assert response["Location"] == "/countries/kr/?page=1"
+def test_an_upper_case_code_is_the_same_page_naming_the_lower_case_address(
+    client, countries_world
+):
+    response = client.get("/countries/KR/")
+    assert response.status_code == 200
+    assert response.context_data["name"] == "South Korea"
+    assert '<link rel="canonical" href="http://testserver/countries/kr/">' in text_of(response)
 
 
 def test_a_countrys_people_and_organizations_are_paged_together(

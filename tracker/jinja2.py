@@ -103,7 +103,9 @@ def page_url(context):
     kept = [(key, value) for key in KEPT_IN_ADDRESS for value in request.GET.getlist(key)]
     kept = [(key, value) for key, value in kept if value not in {"", "1"}]
     query = f"?{urlencode(kept)}" if kept else ""
-    return request.build_absolute_uri(request.path) + query
+    # A view whose page answers at more than one address names the one it calls its own.
+    path = getattr(request, "canonical_path", request.path)
+    return request.build_absolute_uri(path) + query
 
 
 @pass_context

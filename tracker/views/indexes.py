@@ -9,7 +9,7 @@ one grouped query for what that page shows.
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 from django_countries import countries
@@ -130,11 +130,9 @@ class CountryDetailView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         code = country_or_404(kwargs["code"])
-        if kwargs["code"] != code.lower():
-            query = f"?{request.GET.urlencode()}" if request.GET else ""
-            return HttpResponsePermanentRedirect(
-                reverse("tracker:country", args=[code.lower()]) + query
-            )
+        # /countries/KR/ answers as /countries/kr/ does (codes are written both ways), and
+        # names the lower-case address as the page's own.
+        request.canonical_path = reverse("tracker:country", args=[code.lower()])
         self.code = code
         return super().get(request, *args, **kwargs)
 
