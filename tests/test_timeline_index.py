@@ -419,3 +419,19 @@ def test_a_mask_shorter_than_the_links_slots_is_refused_not_read_past():
     )
     with pytest.raises(ValueError, match="shorter"):
         links.counts(np.ones(5, dtype=bool), 5)
+
+
+def test_the_lists_event_counts_are_the_databases_and_follow_edits(generated, client):
+    """/people/ and /organizations/ count each record's published events on the columns."""
+    people = {p.slug: p.event_count for p in client.get("/people/").context_data["object_list"]}
+    assert people == {
+        person.slug: person.participations.filter(event__published=True)
+        .values("event").distinct().count()
+        for person in factories.PersonFactory._meta.model.objects.all()
+    }  # fmt: skip
+    person = factories.PersonFactory._meta.model.objects.order_by("pk").first()
+    event = Event.objects.published().filter(participations__person=person).first()
+    event.published = False
+    event.save()  # as the admin saves: the page cache and the columns both follow
+    again = {p.slug: p.event_count for p in client.get("/people/").context_data["object_list"]}
+    assert again[person.slug] == people[person.slug] - 1
