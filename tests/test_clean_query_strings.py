@@ -74,9 +74,10 @@ def test_the_redirect_asks_nothing_of_the_database(client, seeded, django_assert
 
 
 def test_odd_values_are_kept_as_they_were_sent(client, seeded):
-    # Markup, a NUL byte, non-ASCII text: kept (and escaped in the address), then reported.
+    # Markup, non-ASCII text: kept (and escaped in the address), then reported; a NUL byte
+    # is taken out.
     location = redirected(client, "q=&person=%3Cb%3E&topic=a%00b&q=%ED%95%9C%EA%B5%AD")
-    assert location == "/?person=%3Cb%3E&topic=a%00b&q=%ED%95%9C%EA%B5%AD"
+    assert location == "/?person=%3Cb%3E&topic=ab&q=%ED%95%9C%EA%B5%AD"
     assert client.get(location).status_code == 200
 
 
@@ -90,3 +91,25 @@ def test_clean_pairs_drop_what_says_nothing():
     assert clean_pairs(pairs) == [("country", "US"), ("country", "GB")]
     assert clean_pairs([("q", "ai"), ("order", "desc")]) == [("q", "ai"), ("order", "desc")]
     assert clean_pairs([("q", " "), ("order", "desc")]) == []
+
+
+def test_nul_characters_are_taken_out_of_the_address(client, seeded):
+    # No field means a NUL, and HTML cannot hold one: it would be echoed in the form.
+    response = client.get("/?q=Seoul%00Summit&from=%00")
+    assert response.status_code == 302
+    assert response["Location"] == "/?q=SeoulSummit"
+
+
+def test_the_order_links_lead_to_clean_addresses(client, seeded):
+    links = client.get("/?country=GB&order=asc").context_data["order_urls"]
+    assert links["desc"] == "?country=GB"  # newest first is the default: no order=desc
+    links = client.get("/?q=Seoul").context_data["order_urls"]
+    assert links["desc"] == "?q=Seoul&order=desc"  # but not when a search orders by relevance
+
+
+def test_country_codes_are_read_in_either_case(client, seeded):
+    lower, upper = client.get("/?country=gb"), client.get("/?country=GB")
+    assert lower.context_data["errors"] == {}
+    assert lower.context_data["total"] == upper.context_data["total"] == 3
+    assert [o.value for o in lower.context_data["facets"]["country"] if o.selected] == ["GB"]
+    assert client.get("/api/v1/events/?country=gb").json()["results"]

@@ -44,6 +44,10 @@ class CountryCodesField(CappedMultipleChoiceField):
     """Country codes: each checked against a set of the codes rather than by walking the
     list of countries (ISO codes do not change while the process runs)."""
 
+    def to_python(self, value):
+        # Codes are read in either case: ?country=us is ?country=US.
+        return [code.upper() for code in super().to_python(value)]
+
     def valid_value(self, value):
         return value in country_codes()
 

@@ -72,6 +72,9 @@ def says_something(key, value, searched):
 
 
 def clean_pairs(pairs):
+    """The pairs that say something, with no NUL characters (which no field means, and which
+    HTML cannot hold: a value echoed in the form would carry one)."""
+    pairs = [(key.replace("\x00", ""), value.replace("\x00", "")) for key, value in pairs]
     searched = any(key == "q" and value.strip() for key, value in pairs)
     return [(key, value) for key, value in pairs if says_something(key, value, searched)]
 
@@ -89,7 +92,7 @@ def redirect_to_clean_query(view):
         if request.method in ("GET", "HEAD") and request.META.get("QUERY_STRING"):
             pairs = query_pairs(request)
             kept = clean_pairs(pairs)
-            if len(kept) != len(pairs):
+            if kept != pairs:
                 return HttpResponseRedirect(clean_url(request.path, kept))
         return view(request, *args, **kwargs)
 

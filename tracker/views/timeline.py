@@ -130,7 +130,10 @@ class TimelineView(FilterView):
             chart=drawn,
             order=filterset.ordering_mode,
             order_urls={
-                "desc": url_with(self.request, order="desc"),
+                # Newest first is the order unless there is a search: then it must be said.
+                "desc": url_with(self.request, order="desc")
+                if filterset.search_text
+                else url_without(self.request, "order"),
                 "asc": url_with(self.request, order="asc"),
                 "relevance": url_without(self.request, "order"),
             },
