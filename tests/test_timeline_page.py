@@ -220,3 +220,13 @@ def test_today_marker_stands_above_the_month_heading_not_under_it(client, event_
         page.index("Past meeting") < page.index("today-marker")
         < page.index(next_month) < page.index("Future summit")
     )  # fmt: skip
+
+
+def test_today_marker_follows_the_last_event_when_every_event_is_past(client, event_factory):
+    event_factory(title="Old meeting", start_date=D(2020, 1, 1))
+    event_factory(title="Past meeting", start_date=D.today() - datetime.timedelta(days=10))
+    page = the_list(client.get("/?order=asc"))  # oldest first: today comes after them all
+    assert page.index("Old meeting") < page.index("Past meeting") < page.index("today-marker")
+    event_factory(title="Next summit", start_date=D.today() + datetime.timedelta(days=10))
+    page = the_list(client.get("/"))  # newest first, nothing past on the page: before them
+    assert page.index("Next summit") < page.index("today-marker") < page.index("Past meeting")

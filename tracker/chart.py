@@ -52,6 +52,7 @@ MAX_CELLS = 240  # periods times lanes, in counts
 MAX_BUCKETS = 60
 MAX_TICKS = 9
 MAX_YEARS = 100  # a range wider than this is cut to the events (from=1000 widens nothing)
+MIDDLE_SAMPLE = 50_000  # events sampled for the middle one, that zooming in goes to
 MAX_TABLE_DAYS = 400_000  # counting per period, a table of the period of each day up to this
 
 AXIS_HEIGHT = 26
@@ -457,7 +458,11 @@ def _shifted(dom, direction):
     return _plus(dom.start, dom.days * direction), _plus(dom.end, dom.days * direction)
 
 
-def zoom_links(request, dom, has_range):
+def zoom_links(request, dom, has_range, focus=None):
+    """Earlier, Zoom out, Zoom in, Later (and All dates): links to the view's own ``from`` and
+    ``to``. Zooming in goes to the period around ``focus`` (the view's middle event), so it
+    lands on events, not on an empty middle of the range."""
+
     def link(label, start, end, rel=""):
         since, until = range_query(start, end)
         return Link(label, url_with(request, **{"from": since, "to": until}), rel=rel)
@@ -478,7 +483,7 @@ def zoom_links(request, dom, has_range):
                 break
     narrower = [level for level in LEVELS if _level_days(*level) < dom.days * 0.75]
     if narrower:
-        links.append(link("Zoom in", *_window(*narrower[0], center), rel="zoom-in"))
+        links.append(link("Zoom in", *_window(*narrower[0], focus or center), rel="zoom-in"))
     try:
         later = _shifted(dom, 1)
         if later and later[1].year <= 9999:
@@ -502,6 +507,11 @@ def lanes_parameter(request):
     value = values[-1]
     if value in LANES and len(set(values)) == 1:
         return value, ""
+    if len(set(values)) > 1:
+        return None, (
+            "The chart has one kind of lanes at a time: choose country, type or organization. "
+            "The chart is shown without lanes."
+        )
     shown = value[:40].replace("\x00", "")
     return None, (
         f"Lanes “{shown}” are not understood: choose country, type or organization. "
@@ -552,7 +562,7 @@ def build(request, selection, rows, today, per_page):
     chart.range_label = dom.label
     chart.start, chart.end = dom.start.isoformat(), dom.end.isoformat()
     chart.ticks = ticks(dom)
-    chart.zoom = zoom_links(request, dom, bool(since or until))
+    chart.zoom = zoom_links(request, dom, bool(since or until), _middle_event(columns, slots, dom))
     chart.lane_links = [
         Link(label, url_with(request, lanes=value), current=value == lanes_by)
         for value, label in [(None, "None"), ("country", "Country"), ("type", "Type"),
@@ -567,6 +577,16 @@ def build(request, selection, rows, today, per_page):
         side = "after" if today > dom.end else "before"
         chart.today_note = f"Today, {PartialDate(today)}, is {side} this range."
     return chart
+
+
+def _middle_event(columns, slots, dom):
+    """The start of the view's middle event in time (within the range drawn), or None; over
+    many events, the middle of an even sample of them."""
+    if not len(slots):
+        return None
+    days = columns.first[slots[:: max(1, len(slots) // MIDDLE_SAMPLE)]]
+    middle = int(np.partition(days, len(days) // 2)[len(days) // 2])
+    return min(max(timeline_index.from_day_number(middle), dom.start), dom.end)
 
 
 def _lane_label(lanes_by, key, names):

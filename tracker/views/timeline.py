@@ -109,6 +109,7 @@ class TimelineView(FilterView):
         except InvalidPage:
             page = paginator.page(1)
         self.page_number = page.number
+        self.last_page_number = paginator.num_pages
         page.object_list = self.selection.page((page.number - 1) * page_size, page_size)
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -128,6 +129,7 @@ class TimelineView(FilterView):
             facets=self.summary.facets,
             chips=self.chips(),
             chart=drawn,
+            today_after_list=getattr(self, "today_after_list", False),
             order=filterset.ordering_mode,
             order_urls={
                 # Newest first is the order unless there is a search: then it must be said.
@@ -176,9 +178,12 @@ class TimelineView(FilterView):
             if order == "asc" and ongoing_or_later:
                 index = i
                 break
-        # At the top of a page only on the first: elsewhere "today" lies on an earlier page.
+        # At the top of a page only on the first: elsewhere "today" lies on an earlier page;
+        # after every event only on the last (oldest first, every event is past).
         if index is not None and (index > 0 or self.page_number == 1):
             events[index].marker_before = True
+        elif index is None and self.page_number == self.last_page_number:
+            self.today_after_list = True
 
     def group(self, events):
         """Events under year and month headings; in relevance order, one list without."""
