@@ -327,20 +327,20 @@ def test_sitemap_lists_published_records_only(
 ):
     event_factory(slug="ai-seoul-summit-2024")
     event_factory(slug="secret-draft", published=False)
-    organization_factory(slug="msit")
-    person_factory(slug="seth-center")
+    organization_factory(slug="msit", country="KR")
+    person_factory(slug="seth-center", country="US")
     topic_factory(slug="ai-safety")
     sections = sitemap_locations(client, "/sitemap.xml")
     assert sections == [
         f"http://testserver/sitemap-{name}.xml"
-        for name in ["site", "pages", "events", "organizations", "people", "topics"]
+        for name in ["site", "pages", "events", "organizations", "people", "topics", "countries"]
     ]
     every = [loc for section in sections for loc in sitemap_locations(client, section)]
     paths = {loc.removeprefix("http://testserver") for loc in every}
     assert {
         "/", "/organizations/", "/people/", "/topics/", "/countries/", "/sources/", "/about/",
         "/events/ai-seoul-summit-2024/", "/organizations/msit/", "/people/seth-center/",
-        "/topics/ai-safety/",
+        "/topics/ai-safety/", "/countries/kr/", "/countries/us/",
     } <= paths
     assert "/events/secret-draft/" not in paths
     assert len(every) == len(paths)

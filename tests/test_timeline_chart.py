@@ -275,3 +275,25 @@ def test_zooming_in_lands_on_events_not_on_an_empty_middle(client, seeded):
         zoom = {link.rel: link.url for link in chart_of(client.get("/" + query)).zoom}
         zoomed = client.get("/" + zoom["zoom-in"])
         assert zoomed.context_data["total"] > 0, (query, zoom["zoom-in"])
+
+
+def test_long_lane_names_are_cut_to_fit_a_phone_and_chart_links_are_not_followed(
+    client, seeded
+):
+    response = client.get("/?lanes=organization")
+    lanes = {lane.label: lane.short_label for lane in chart_of(response).lanes}
+    long_name = "Department for Science, Innovation and Technology"
+    assert lanes[long_name] == "Department for Science, Innovat…"
+    assert len(lanes[long_name]) <= chart_module.MAX_LABEL
+    drawn = figure(response)
+    assert f'aria-label="{long_name}"' in drawn  # whole for a screen reader
+    # Crawlers are not sent walking through every zoom of every view.
+    links = re.findall(r"<a [^>]*#chart[^>]*>", drawn)
+    assert links and all('rel="nofollow"' in link for link in links)
+
+
+def test_an_empty_range_still_draws_its_axis_and_says_how_to_find_events(client, seeded):
+    drawn = figure(client.get("/?from=2031&to=2032"))
+    assert "Move or zoom out to find events." in drawn
+    assert "Choose an event" not in drawn and "The chart as a table" not in drawn
+    assert 'data-zoom="zoom-out"' in drawn

@@ -52,6 +52,7 @@ MAX_CELLS = 240  # periods times lanes, in counts
 MAX_BUCKETS = 60
 MAX_TICKS = 9
 MAX_YEARS = 100  # a range wider than this is cut to the events (from=1000 widens nothing)
+MAX_LABEL = 32  # characters of a lane's label the chart writes (a 375 px phone's width)
 MIDDLE_SAMPLE = 50_000  # events sampled for the middle one, that zooming in goes to
 MAX_TABLE_DAYS = 400_000  # counting per period, a table of the period of each day up to this
 
@@ -124,6 +125,14 @@ class Lane:
     top: int = 0  # where its marks or cells begin
     marks: list = field(default_factory=list)
     cells: list = field(default_factory=list)
+
+    @property
+    def short_label(self):
+        """The label as the chart writes it, cut to fit a phone's width with its count (the
+        group's name and the table below give it whole)."""
+        if len(self.label) <= MAX_LABEL:
+            return self.label
+        return self.label[: MAX_LABEL - 1].rstrip(" ,;:-") + "…"
 
 
 @dataclass
@@ -777,7 +786,7 @@ def _counts(request, columns, matching, slots, dom, lanes_by, top, counts, names
     total = len(slots)
     return Chart(
         mode="counts",
-        caption=f"{total:,} events per {unit_label}",
+        caption=f"{total:,} events, counted per {unit_label}",
         range_label="",
         height=y,
         ticks=[],

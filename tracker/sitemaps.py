@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 
 from tracker import timeline_index
 from tracker.models import Event, Organization, Page, Person, Topic
+from tracker.views.indexes import country_rows
 
 
 class IndexPagesSitemap(sitemaps.Sitemap):
@@ -102,6 +103,16 @@ class TopicSitemap(sitemaps.Sitemap):
         return Topic.objects.order_by("pk").only("slug")
 
 
+class CountrySitemap(sitemaps.Sitemap):
+    """The pages of the countries with a published event, an organization or a person."""
+
+    def items(self):
+        return [row["slug"] for row in country_rows()]
+
+    def location(self, slug):
+        return reverse("tracker:country", args=[slug])
+
+
 SITEMAPS = {
     "site": IndexPagesSitemap,
     "pages": PageSitemap,
@@ -109,4 +120,5 @@ SITEMAPS = {
     "organizations": OrganizationSitemap,
     "people": PersonSitemap,
     "topics": TopicSitemap,
+    "countries": CountrySitemap,
 }
