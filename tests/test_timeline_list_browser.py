@@ -141,3 +141,11 @@ def test_numbered_pages_pass_axe_and_lead_to_their_page(many_events, page):
     page.wait_for_load_state()
     assert page.url == many_events + "/?page=3"
     assert "101–137 of 137" in page.get_by_role("navigation", name="Pages").inner_text()
+
+
+def test_apply_filters_is_in_sight_on_a_first_view_of_the_timeline(site, page):
+    for height in (900, 700):
+        page.set_viewport_size({"width": 1280, "height": height})
+        page.goto(site + "/")
+        button = page.get_by_role("button", name="Apply filters").bounding_box()
+        assert 0 <= button["y"] and button["y"] + button["height"] <= height, (height, button)
