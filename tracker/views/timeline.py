@@ -98,11 +98,14 @@ class TimelineView(FilterView):
             number = int(raw) if len(raw) < 20 else None
         except ValueError:
             number = None
+        if number is None and raw.isascii() and raw.isdigit():  # a page number, too far
+            number = paginator.num_pages + 1
+            raw = raw[:20] + "…"
         if number is None or number < 1:
             self.page_notice = f"Page “{raw[:20]}” is not a page number; showing page 1."
             number = 1
         elif number > paginator.num_pages:
-            self.page_notice = f"There is no page {number}; the last page is {paginator.num_pages}."
+            self.page_notice = f"There is no page {raw}; the last page is {paginator.num_pages}."
             number = paginator.num_pages
         try:
             page = paginator.page(number)
