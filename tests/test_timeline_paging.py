@@ -114,7 +114,11 @@ def test_the_current_page_is_marked_for_assistive_technology(client, generated):
 
 @pytest.mark.parametrize(
     ("page", "notice"),
-    [("9" * 30, "is not a page number"), ("4", "There is no page 4; the last page is 3")],
+    [
+        ("9" * 30, "There is no page 99999999999999999999…; the last page is 3"),
+        ("4", "There is no page 4; the last page is 3"),
+        ("x4", "is not a page number"),
+    ],
 )
 def test_bad_and_huge_page_numbers_keep_their_notice(client, generated, page, notice):
     response = client.get("/", {"page": page})

@@ -146,7 +146,7 @@ def test_the_key_of_a_record_merged_away_selects_the_one_that_stayed(client, see
     ["%3Cb%3Emark%3C%2Fb%3E", "a%00b", "%E2%80%AE", "x" * 500, "%25", "%22%22", "-"],
 )
 def test_odd_typed_names_get_a_notice_never_a_500(client, seeded, value):
-    response = client.get(f"/?person={value}")
+    response = client.get(f"/?person={value}", follow=True)  # a NUL is taken out first
     assert response.status_code == 200
     assert "<b>mark" not in response.content.decode()
     assert "No person is named" in notice(response)
