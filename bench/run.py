@@ -154,18 +154,25 @@ def measure(client, url):
 
 
 def chart_cost(client, url):
-    """What the chart adds to the cold page: its median, less the median of the same page with
-    the chart left out (built and drawn alike), in ms."""
+    """What the chart adds to the cold page, in ms: requests with and without it (built and
+    drawn alike) taken in turns, so that a drift of the machine's speed falls on both; the
+    median of the pairs' differences."""
     from tracker import chart
 
-    with_chart = timed(client, url, RUNS, cold=True)[0]
     build = chart.build
-    chart.build = lambda *args, **kwargs: None
+
+    def cold(drawn):
+        chart.build = build if drawn else (lambda *args, **kwargs: None)
+        cache.clear()
+        started = time.perf_counter()
+        client.get(url)
+        return (time.perf_counter() - started) * 1000
+
     try:
-        without = timed(client, url, RUNS, cold=True)[0]
+        differences = [cold(True) - cold(False) for _ in range(RUNS * 2)]
     finally:
         chart.build = build
-    return with_chart - without
+    return statistics.median(differences)
 
 
 def measure_all():
@@ -291,8 +298,8 @@ def describe(results):
         f"{m['memory_gb_s']:.1f} GB/s, medians), {m['database']}, Python "
         f"{m['python']}. Rows: {counts}. Cold: {RUNS} requests each "
         f"computed from the database; warm: {RUNS} from the page cache. Chart: what the "
-        f"timeline's chart adds to the cold median (the page's cold median less the same "
-        f"page's without the chart)."
+        f"timeline's chart adds to the cold page ({RUNS * 2} requests with it and "
+        f"{RUNS * 2} without, in turns: the median of the differences)."
     )
 
 
