@@ -367,6 +367,19 @@ def test_a_long_sitemap_section_is_split_in_pages_dated_by_its_latest_change(
     assert listed == [f"http://testserver/events/event-{i}/" for i in range(3)]
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sitemap-events.xml?p=" + "9" * 30, "/sitemap-events.xml?p=0", "/sitemap-events.xml?p=-1",
+        "/sitemap-events.xml?p=%00", "/sitemap-countries.xml?p=2", "/sources/?page=" + "9" * 30,
+        "/countries/k%00/", "/countries/KR/?page=" + "9" * 30,
+    ],
+)
+def test_new_addresses_answer_bad_pages_and_nul_bytes_with_404(client, event_factory, path):
+    event_factory(slug="one-event", country="KR")
+    assert client.get(path).status_code == 404
+
+
 def test_sitemap_answers_bad_sections_and_pages_with_404(client, db):
     assert sitemap_locations(client, "/sitemap-events.xml") == []  # no event yet: empty
     assert client.get("/sitemap-nothing.xml").status_code == 404

@@ -132,7 +132,7 @@ class TimelineView(FilterView):
             facets=self.summary.facets,
             chips=self.chips(),
             chart=drawn,
-            today_after_list=getattr(self, "today_after_list", False),
+            today_after_list=self.today_after_list,
             order=filterset.ordering_mode,
             order_urls={
                 # Newest first is the order unless there is a search: then it must be said.
@@ -169,6 +169,7 @@ class TimelineView(FilterView):
         where the chart draws today, within the view's dates or next to them (``from`` and
         ``to``, or where it has none its events' first and last days): not under a view
         whose events ended years ago."""
+        self.today_after_list = False
         order = self.filterset.ordering_mode
         if order == "relevance" or not events or drawn is None or not drawn.today_x:
             return
